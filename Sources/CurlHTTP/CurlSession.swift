@@ -1,0 +1,169 @@
+import CCurl
+
+/// One libcurl easy handle, reused for every request to one destination so that its connection stays alive.
+///
+/// `perform` blocks the calling thread until the whole response has arrived (or the request's time limit passes).
+/// The handle is reset before each request (`curl_easy_reset` keeps the connection cache), so no option leaks from one
+/// request into the next. Not thread-safe: a session belongs to the one thread that drives it.
+public final class CurlSession {
+    private let handle: UnsafeMutableRawPointer
+    private let caBundlePath: String?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private static let errorBufferSize = 256  // CURL_ERROR_SIZE
+
+    /// Creates a session; `caBundlePath` is the trusted-roots file for HTTPS (see ``CABundle``), `nil` for libcurl's
+    /// default.
+    /// - Throws: ``CurlError`` with code `.setupFailed` when libcurl cannot be initialised.
+    public init(caBundlePath: String? = nil) throws(CurlError) {
+        try CurlGlobal.ensureInitialized()
+        guard let handle = curl_easy_init() else {
+            throw CurlError(code: .setupFailed, curlCode: 0, message: "curl_easy_init returned NULL")
+        }
+        self.handle = handle
+        self.caBundlePath = caBundlePath
+        self.errorBuffer = .allocate(capacity: Self.errorBufferSize)
+        self.errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Sends `request` and returns the final response with its whole body, whatever its size.
+    ///
+    /// Blocks until the exchange completes. An HTTP error status is a normal ``HTTPResponse``.
+    /// - Throws: ``CurlError`` when no response was received (refused, reset, timed out, …).
+    public func perform(_ request: HTTPRequest) throws(CurlError) -> HTTPResponse {
+        let accumulator = ResponseAccumulator()
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        for field in request.headers {
+            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+        }
+        // No "Expect: 100-continue" round trip and never chunked uploads: the body length is always known.
+        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = curl_slist_append(headerList, "Transfer-Encoding:")
+
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+        let userdata = Unmanaged.passUnretained(accumulator).toOpaque()
+        let result: CURLcode = withExtendedLifetime(accumulator) {
+            request.body.withUnsafeBytes { bodyBytes in
+                let setup = configure(request, headers: headerList, body: bodyBytes, userdata: userdata)
+                guard setup == CURLE_OK else { return setup }
+                return curl_easy_perform(handle)
+            }
+        }
+        guard result == CURLE_OK else {
+            throw CurlError.from(result, detail: String(cString: errorBuffer))
+        }
+        var status = 0
+        let infoResult = pmr_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        guard infoResult == CURLE_OK else {
+            throw CurlError.from(infoResult, detail: "reading the response status failed")
+        }
+        return HTTPResponse(status: status, headers: accumulator.headers, body: accumulator.body)
+    }
+
+    /// Applies every option of one request; returns the first failing `CURLcode`, or `CURLE_OK`.
+    private func configure(
+        _ request: HTTPRequest,
+        headers: UnsafeMutablePointer<curl_slist>?,
+        body: UnsafeRawBufferPointer,
+        userdata: UnsafeMutableRawPointer
+    ) -> CURLcode {
+        var options: [() -> CURLcode] = [
+            { pmr_setopt_string(self.handle, CURLOPT_URL, request.url) },
+            { pmr_setopt_pointer(self.handle, CURLOPT_ERRORBUFFER, self.errorBuffer) },
+            { pmr_setopt_long(self.handle, CURLOPT_NOSIGNAL, 1) },
+            { pmr_setopt_string(self.handle, CURLOPT_PROXY, "") },  // never route loopback or AWS calls via a proxy
+            { pmr_setopt_long(self.handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)) },
+            { pmr_setopt_long(self.handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0) },
+            { pmr_setopt_long(self.handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds) },
+            { pmr_setopt_slist(self.handle, CURLOPT_HTTPHEADER, headers) },
+            { pmr_setopt_write_function(self.handle, CURLOPT_WRITEFUNCTION, appendBody) },
+            { pmr_setopt_pointer(self.handle, CURLOPT_WRITEDATA, userdata) },
+            { pmr_setopt_write_function(self.handle, CURLOPT_HEADERFUNCTION, appendHeaderLine) },
+            { pmr_setopt_pointer(self.handle, CURLOPT_HEADERDATA, userdata) },
+        ]
+        if let caBundlePath {
+            options.append { pmr_setopt_string(self.handle, CURLOPT_CAINFO, caBundlePath) }
+        }
+        switch request.method {
+        case "GET":
+            options.append { pmr_setopt_long(self.handle, CURLOPT_HTTPGET, 1) }
+        case "POST":
+            options.append { pmr_setopt_long(self.handle, CURLOPT_POST, 1) }
+        default:
+            options.append { pmr_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method) }
+        }
+        if request.method != "GET" {
+            options.append { pmr_setopt_off_t(self.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) }
+            if let base = body.baseAddress, body.count > 0 {
+                options.append { pmr_setopt_pointer(self.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)) }
+            } else {
+                options.append { pmr_setopt_string(self.handle, CURLOPT_POSTFIELDS, "") }
+            }
+        }
+        for option in options {
+            let result = option()
+            if result != CURLE_OK { return result }
+        }
+        return CURLE_OK
+    }
+}
+
+@available(*, unavailable)
+extension CurlSession: Sendable {}
+
+/// Collects one response's header fields and body while libcurl delivers them.
+private final class ResponseAccumulator {
+    var headers = HTTPHeaders()
+    var body: [UInt8] = []
+
+    /// Consumes one raw header line (`Name: value\r\n`, a status line, or the blank end-of-headers line).
+    func consumeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        var line = Substring(decoding: bytes, as: UTF8.self)
+        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()  // a new response starts (e.g. after an interim 1xx): forget earlier fields
+            return
+        }
+        guard !line.isEmpty else { return }
+        if let first = line.first, first == " " || first == "\t", let previous = headers.fields.last {
+            // Obsolete line folding: the line continues the previous field's value.
+            var fields = headers.fields
+            fields[fields.count - 1] = .init(name: previous.name, value: previous.value + " " + trimmed(line))
+            headers = HTTPHeaders(fields)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        headers.add(name: trimmed(line[..<colon]), value: trimmed(line[line.index(after: colon)...]))
+    }
+
+    private func trimmed(_ text: Substring) -> String {
+        var text = text
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}
+
+/// libcurl write callback: appends body bytes to the accumulator passed as `userdata`.
+private let appendBody: curl_write_callback = { buffer, size, count, userdata in
+    guard let buffer, let userdata else { return 0 }  // returning less than given aborts the transfer
+    let length = size * count
+    let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(userdata).takeUnretainedValue()
+    accumulator.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+/// libcurl header callback: hands each complete header line to the accumulator passed as `userdata`.
+private let appendHeaderLine: curl_write_callback = { buffer, size, count, userdata in
+    guard let buffer, let userdata else { return 0 }
+    let length = size * count
+    let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(userdata).takeUnretainedValue()
+    accumulator.consumeHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
