@@ -2,12 +2,14 @@
 import PackageDescription
 
 // Dependency direction (arrows = "imports"):
-//   Bootstrap → LambdaRuntime, ConfigRule, CurlHTTP, StructuredLogging
-//   LambdaRuntime → CurlHTTP, StructuredLogging
-//   ConfigRule → AWSClient, StructuredLogging
-//   AWSClient → SigV4, CurlHTTP, StructuredLogging
+//   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging
+//   LambdaRuntime → CurlHTTP, StructuredLogging, JSON
+//   ConfigRule → AWSClient, StructuredLogging, JSON
+//   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON
+//   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
 //   SigV4 → Crypto (swift-crypto)
+//   JSON → nothing (a small RFC 8259 parser and writer; the shipped binary needs no Foundation JSON)
 // LambdaRuntime and ConfigRule never import each other; only Bootstrap wires them.
 let package = Package(
     name: "pid-mode-rule",
@@ -15,7 +17,7 @@ let package = Package(
         .executable(name: "bootstrap", targets: ["Bootstrap"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3")
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2")
     ],
     targets: [
         .systemLibrary(
@@ -24,14 +26,15 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),
-        .target(name: "StructuredLogging"),
+        .target(name: "JSON"),
+        .target(name: "StructuredLogging", dependencies: ["JSON"]),
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging"]),
-        .target(name: "ConfigRule", dependencies: ["AWSClient", "StructuredLogging"]),
-        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging"]),
+        .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON"]),
+        .target(name: "ConfigRule", dependencies: ["AWSClient", "StructuredLogging", "JSON"]),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging", "JSON"]),
         .executableTarget(
             name: "Bootstrap",
-            dependencies: ["LambdaRuntime", "ConfigRule", "AWSClient", "CurlHTTP", "StructuredLogging"]
+            dependencies: ["LambdaRuntime", "ConfigRule", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON"]
         ),
 
         // Test support: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets), scripted per test.
@@ -39,9 +42,11 @@ let package = Package(
 
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "LoopbackHTTPServer"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
-        .testTarget(name: "ConfigRuleTests", dependencies: ["ConfigRule", "AWSClient", "LoopbackHTTPServer"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "LoopbackHTTPServer"]),
+        .testTarget(name: "ConfigRuleTests", dependencies: ["ConfigRule", "AWSClient", "JSON", "LoopbackHTTPServer"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP"]),
     ],
     swiftLanguageModes: [.v6]

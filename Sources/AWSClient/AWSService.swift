@@ -1,0 +1,39 @@
+/// The wire identity of one AWS service spoken over awsJson1_1: every string that differs between services.
+public struct AWSService: Sendable, Equatable {
+    /// SigV4 signing name (credential scope), e.g. `config`.
+    public var signingName: String
+    /// Host prefix of the default endpoint, e.g. `config` → `config.<region>.amazonaws.com`.
+    public var endpointPrefix: String
+    /// `X-Amz-Target` prefix: the header is `<targetPrefix>.<Operation>`.
+    public var targetPrefix: String
+    /// Service-specific endpoint override variable, e.g. `AWS_ENDPOINT_URL_CONFIG_SERVICE`.
+    public var endpointEnvironmentVariable: String
+
+    public init(signingName: String, endpointPrefix: String, targetPrefix: String, endpointEnvironmentVariable: String) {
+        self.signingName = signingName
+        self.endpointPrefix = endpointPrefix
+        self.targetPrefix = targetPrefix
+        self.endpointEnvironmentVariable = endpointEnvironmentVariable
+    }
+
+    /// AWS Config (serviceId `Config Service`).
+    public static let config = AWSService(
+        signingName: "config",
+        endpointPrefix: "config",
+        targetPrefix: "StarlingDoveService",
+        endpointEnvironmentVariable: "AWS_ENDPOINT_URL_CONFIG_SERVICE"
+    )
+}
+
+/// awsJson1_1 wire constants shared by every service.
+enum AWSJSONWire {
+    static let contentType = "application/x-amz-json-1.1"
+    static let targetHeader = "X-Amz-Target"
+    static let contentTypeHeader = "Content-Type"
+    static let hostHeader = "Host"
+    static let traceHeader = "X-Amzn-Trace-Id"
+    static let userAgentHeader = "User-Agent"
+    static let requestIDHeader = "x-amzn-RequestId"
+    static let errorTypeHeader = "x-amzn-ErrorType"
+    static let userAgent = "pid-mode-rule/0.1.0"
+}
