@@ -89,15 +89,23 @@ public final class AWSJSONClient {
                 failure = error
             }
             guard RetryPolicy.isRetryable(failure), attempt < policy.maxAttempts else { throw failure }
-            let delay = jitter(policy.backoffCeilingMilliseconds(afterAttempt: attempt))
-            let afterDelay = context.deadlineMilliseconds - clock() - Int64(delay) - Int64(policy.reserveMilliseconds)
-            guard afterDelay >= Int64(policy.minimumAttemptMilliseconds) else { throw failure }
             context.logger.warn("AWS call failed, retrying", [
-                "operation": .string(operation), "attempt": .int(attempt), "backoffMs": .int(delay),
-                "error": .string(failure.description),
+                "operation": .string(operation), "attempt": .int(attempt), "error": .string(failure.description),
             ])
-            sleep(delay)
+            guard backOff(afterAttempt: attempt, context: context) else { throw failure }
         }
+    }
+
+    /// Sleeps the policy's jittered backoff after `attempt` failures, unless that would leave no time for another
+    /// attempt before the deadline.
+    /// - Returns: `false` (without sleeping) when the deadline does not allow another attempt.
+    public func backOff(afterAttempt attempt: Int, context: CallContext) -> Bool {
+        guard attempt < policy.maxAttempts else { return false }
+        let delay = jitter(policy.backoffCeilingMilliseconds(afterAttempt: attempt))
+        let afterDelay = context.deadlineMilliseconds - clock() - Int64(delay) - Int64(policy.reserveMilliseconds)
+        guard afterDelay >= Int64(policy.minimumAttemptMilliseconds) else { return false }
+        sleep(delay)
+        return true
     }
 
     /// One attempt: build, sign, send, interpret.

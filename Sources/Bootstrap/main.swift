@@ -1,1 +1,38 @@
-print("bootstrap")
+import ConfigRule
+import CurlHTTP
+import LambdaRuntime
+import StructuredLogging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Wiring only: environment → Runtime API client → rule → loop. Start-up failures go to /runtime/init/error and the
+// process exits non-zero; a loop that ends (Runtime API gone or broken) also exits non-zero.
+
+let environment = ProcessEnvironment.current()
+let logger = Logger.fromEnvironment(environment)
+
+let runtimeAPIClient: RuntimeAPIClient
+do {
+    let runtime = try RuntimeEnvironment(environment: environment)
+    runtimeAPIClient = RuntimeAPIClient(endpoint: runtime.runtimeAPIEndpoint, session: try CurlSession(), logger: logger)
+} catch {
+    // Without a Runtime API there is nobody to report to but the log.
+    logger.fatal("cannot reach the Lambda Runtime API: \(error)")
+    exit(1)
+}
+
+let ruleHandler: ConfigRuleHandler
+do throws(ErrorResponse) {
+    ruleHandler = try Startup.makeRuleHandler(environment: environment, logger: logger)
+} catch {
+    logger.fatal("start-up failed", ["errorType": .string(error.errorType), "errorMessage": .string(error.errorMessage)])
+    _ = try? runtimeAPIClient.failInitialization(error: error)
+    exit(1)
+}
+
+let loopError = RuntimeLoop(client: runtimeAPIClient, logger: logger).run(handler: ConfigRuleLambdaHandler(rule: ruleHandler))
+exit(loopError == nil ? 0 : 1)

@@ -1,0 +1,39 @@
+import AWSClient
+import ConfigRule
+import CurlHTTP
+import LambdaRuntime
+import StructuredLogging
+
+/// Builds the rule's AWS side from the environment; every failure here is a start-up (init) error.
+enum Startup {
+    /// The error type reported to `/runtime/init/error` for unusable start-up configuration.
+    static let initErrorType = "Runtime.InvalidConfiguration"
+
+    /// Region, credentials, Config endpoint (SDK precedence) and a TLS-ready libcurl handle for it.
+    /// - Throws: ``ErrorResponse`` naming the variable or component that failed.
+    static func makeRuleHandler(environment: [String: String], logger: Logger) throws(ErrorResponse) -> ConfigRuleHandler {
+        do {
+            let aws = try AWSEnvironment(environment: environment)
+            let endpoint = try Endpoint.resolve(for: .config, region: aws.region, environment: environment)
+            let caBundle = CABundle.resolve(environment: environment, fileExists: ProcessEnvironment.isReadable)
+            let session: CurlSession
+            do {
+                session = try CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil)
+            } catch {
+                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
+            }
+            logger.debug("Config endpoint resolved", [
+                "endpoint": .string(endpoint.url), "region": .string(aws.region),
+                "caBundle": .string(caBundle ?? "libcurl default"),
+            ])
+            let client = AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: session)
+            return ConfigRuleHandler(service: ConfigService(client: client))
+        } catch let error as AWSClientError {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
+        } catch let error as ErrorResponse {
+            throw error
+        } catch {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import AWSClient
+import JSON
+import StructuredLogging
+
+/// The Config-rule side of one invocation: decode the event, decide, deliver with PutEvaluations, summarise.
+///
+/// Knows nothing of the Lambda Runtime API: the executable adapts it to the runtime loop.
+public final class ConfigRuleHandler {
+    private let service: ConfigService
+
+    public init(service: ConfigService) {
+        self.service = service
+    }
+
+    /// Called once per invocation. Blocks until every AWS call for the event is finished, then returns the response
+    /// body (a small JSON summary) or the error that fails the invocation. Never traps on any payload.
+    public func handle(event payload: [UInt8], context: CallContext) -> Result<[UInt8], ConfigRuleError> {
+        do {
+            return .success(try evaluateAndDeliver(payload, context: context))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func evaluateAndDeliver(_ payload: [UInt8], context: CallContext) throws(ConfigRuleError) -> [UInt8] {
+        let event = try ConfigEvent(payload: payload)
+        let (parameters, warnings) = RuleParameters.parse(event.ruleParametersValue)
+        for warning in warnings {
+            context.logger.warn(warning)
+        }
+        let logger = context.logger.with("messageType", .string(event.invokingEvent.messageType))
+        let evaluations: [Evaluation]
+        switch event.invokingEvent {
+        case .change(let item):
+            evaluations = [
+                try PidModeRule.evaluate(
+                    item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: item.captureTime
+                )
+            ]
+        case .oversizedChange(let summary):
+            evaluations = [try evaluateOversized(summary, event: event, parameters: parameters, context: context)]
+        case .scheduled, .other:
+            logger.warn("message type ignored: no evaluation reported")
+            return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
+        }
+        try service.putEvaluations(evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context)
+        for evaluation in evaluations {
+            logger.info("evaluation delivered", [
+                "resourceType": .string(evaluation.resourceType), "resourceId": .string(evaluation.resourceID),
+                "complianceType": .string(evaluation.complianceType.rawValue), "testMode": .bool(event.testMode),
+            ])
+        }
+        return Self.summary(messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode)
+    }
+
+    /// An oversized notification: decide from the summary when no configuration is needed, else fetch the item
+    /// Config recorded at the summary's capture time and evaluate it like a change.
+    private func evaluateOversized(
+        _ summary: ConfigurationItem,
+        event: ConfigEvent,
+        parameters: RuleParameters,
+        context: CallContext
+    ) throws(ConfigRuleError) -> Evaluation {
+        if PidModeRule.notApplicableReason(summary, eventLeftScope: event.eventLeftScope) != nil {
+            return try PidModeRule.evaluate(
+                summary, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: summary.captureTime
+            )
+        }
+        guard
+            var item = try service.configurationItem(
+                resourceType: summary.resourceType, resourceID: summary.resourceID, laterTime: summary.captureTime,
+                context: context
+            )
+        else {
+            throw ConfigRuleError(
+                .configurationItemNotFound,
+                "GetResourceConfigHistory returned no configuration item for \(summary.resourceType) \(summary.resourceID) "
+                    + "at or before \(summary.captureTime)"
+            )
+        }
+        if item.captureTime != summary.captureTime {
+            context.logger.warn("history item differs from the notification", [
+                "resourceId": .string(summary.resourceID), "expectedCaptureTime": .string(summary.captureTime.description),
+                "foundCaptureTime": .string(item.captureTime.description),
+            ])
+        }
+        // The evaluation names the resource exactly as the notification did.
+        item.resourceType = summary.resourceType
+        item.resourceID = summary.resourceID
+        return try PidModeRule.evaluate(
+            item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: summary.captureTime
+        )
+    }
+
+    /// The invocation's response body: `{"messageType", "evaluationsPut", "compliance": {type: count}, "testMode"}`.
+    static func summary(messageType: String, evaluations: [Evaluation], ignored: Bool, testMode: Bool) -> [UInt8] {
+        var counts = JSONObject()
+        for type in ComplianceType.allCases {
+            let count = evaluations.filter { $0.complianceType == type }.count
+            if count > 0 { counts.append(type.rawValue, .number(String(count))) }
+        }
+        var body = JSONObject([
+            "messageType": .string(messageType),
+            "evaluationsPut": .number(String(evaluations.count)),
+            "compliance": .object(counts),
+            "testMode": .bool(testMode),
+        ])
+        if ignored { body.append("ignored", .bool(true)) }
+        return JSONWriter.serialize(.object(body))
+    }
+}
+
+@available(*, unavailable)
+extension ConfigRuleHandler: Sendable {}

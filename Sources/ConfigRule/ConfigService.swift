@@ -1,0 +1,116 @@
+import AWSClient
+import JSON
+
+/// The AWS Config operations the rule calls, over an awsJson1_1 client. Blocking; owned by the runtime loop.
+public final class ConfigService {
+    private let client: AWSJSONClient
+
+    public init(client: AWSJSONClient) {
+        self.client = client
+    }
+
+    /// Delivers `evaluations` with PutEvaluations, at most 100 per call; evaluations Config lists in
+    /// `FailedEvaluations` are sent again (up to the retry policy's attempts, inside the deadline). An empty list
+    /// makes no call.
+    /// - Returns: the number of PutEvaluations calls that succeeded.
+    /// - Throws: ``ConfigRuleError`` `.awsCallFailed` (the AWS error of the failing call) or
+    ///   `.evaluationsNotDelivered` (some evaluations were still failed after the last re-send).
+    @discardableResult
+    public func putEvaluations(
+        _ evaluations: [Evaluation],
+        resultToken: String,
+        testMode: Bool,
+        context: CallContext
+    ) throws(ConfigRuleError) -> Int {
+        var calls = 0
+        var start = 0
+        while start < evaluations.count {
+            let end = min(start + ConfigWire.maxEvaluationsPerCall, evaluations.count)
+            calls += try putBatch(Array(evaluations[start..<end]), resultToken: resultToken, testMode: testMode, context: context)
+            start = end
+        }
+        return calls
+    }
+
+    /// One batch of ≤ 100, re-sending only what Config reported as failed.
+    private func putBatch(
+        _ batch: [Evaluation],
+        resultToken: String,
+        testMode: Bool,
+        context: CallContext
+    ) throws(ConfigRuleError) -> Int {
+        var pending = batch
+        var round = 0
+        while true {
+            round += 1
+            var request = JSONObject([
+                "Evaluations": .array(pending.map(\.wireValue)),
+                "ResultToken": .string(resultToken),
+            ])
+            if testMode { request.append("TestMode", .bool(true)) }
+            let output: JSONValue
+            do {
+                output = try client.call(ConfigWire.Operation.putEvaluations, body: .object(request), context: context)
+            } catch {
+                throw ConfigRuleError.aws(error)
+            }
+            let failed = output["FailedEvaluations"]?.arrayValue ?? []
+            if failed.isEmpty { return round }
+            pending = Self.matching(failed, in: pending)
+            context.logger.warn("PutEvaluations returned FailedEvaluations", [
+                "failedCount": .int(failed.count), "round": .int(round),
+            ])
+            guard client.backOff(afterAttempt: round, context: context) else {
+                throw ConfigRuleError(
+                    .evaluationsNotDelivered,
+                    "PutEvaluations kept failing \(pending.count) evaluation(s) after \(round) attempt(s), e.g. "
+                        + "\(pending.first.map { "\($0.resourceType) \($0.resourceID)" } ?? "?")"
+                )
+            }
+        }
+    }
+
+    /// Our evaluations that Config listed as failed (by resource type and id); all of `pending` when none match.
+    private static func matching(_ failed: [JSONValue], in pending: [Evaluation]) -> [Evaluation] {
+        let keys = Set(failed.compactMap { value -> String? in
+            guard let type = value["ComplianceResourceType"]?.stringValue,
+                let id = value["ComplianceResourceId"]?.stringValue
+            else { return nil }
+            return type + "\u{0}" + id
+        })
+        let matched = pending.filter { keys.contains($0.resourceType + "\u{0}" + $0.resourceID) }
+        return matched.isEmpty ? pending : matched
+    }
+
+    /// The newest configuration item of a resource captured at or before `laterTime`
+    /// (GetResourceConfigHistory with `limit` 1; `laterTime` is sent with millisecond precision).
+    /// - Returns: `nil` when Config's history has no such item.
+    /// - Throws: ``ConfigRuleError`` `.awsCallFailed`, or `.malformedEvent`-style errors for an unreadable item.
+    public func configurationItem(
+        resourceType: String,
+        resourceID: String,
+        laterTime: Timestamp,
+        context: CallContext
+    ) throws(ConfigRuleError) -> ConfigurationItem? {
+        let request = JSONObject([
+            "resourceType": .string(resourceType),
+            "resourceId": .string(resourceID),
+            "laterTime": laterTime.epochSecondsJSON,
+            "limit": .number("1"),
+        ])
+        let output: JSONValue
+        do {
+            output = try client.call(ConfigWire.Operation.getResourceConfigHistory, body: .object(request), context: context)
+        } catch {
+            throw ConfigRuleError.aws(error)
+        }
+        guard let first = output["configurationItems"]?.arrayValue?.first else { return nil }
+        guard let object = first.objectValue else {
+            throw ConfigRuleError(.awsCallFailed, "GetResourceConfigHistory returned a configuration item that is not an object")
+        }
+        return try ConfigurationItem(apiItem: object, path: "GetResourceConfigHistory.configurationItems[0]")
+    }
+}
+
+@available(*, unavailable)
+extension ConfigService: Sendable {}

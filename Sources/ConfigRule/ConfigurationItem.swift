@@ -1,0 +1,111 @@
+import JSON
+
+/// The parts of a Config configuration item this rule reads, in one shape whatever it came from: the change
+/// notification (`configuration` an object, ISO capture time) or the API (`configuration` a JSON string, epoch time).
+public struct ConfigurationItem: Sendable, Equatable {
+    public var resourceType: String
+    /// Config's id for the resource, used verbatim as `ComplianceResourceId`.
+    public var resourceID: String
+    /// For task definitions, `family:revision`.
+    public var resourceName: String?
+    /// `configurationItemStatus`: `OK`, `ResourceDiscovered`, `ResourceDeleted`, …
+    public var status: String
+    public var captureTime: Timestamp
+    /// The resource's recorded configuration; `nil` when absent or JSON `null` (deleted resources).
+    public var configuration: JSONValue?
+
+    public init(
+        resourceType: String,
+        resourceID: String,
+        resourceName: String?,
+        status: String,
+        captureTime: Timestamp,
+        configuration: JSONValue?
+    ) {
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.resourceName = resourceName
+        self.status = status
+        self.captureTime = captureTime
+        self.configuration = configuration
+    }
+
+    /// Reads a configuration item in the *notification* shape (`invokingEvent.configurationItem`), or the summary of
+    /// an oversized notification (which has no `configuration`).
+    /// - Parameter path: the JSON path of `object`, used to name the field in errors.
+    /// - Throws: ``ConfigRuleError`` `.malformedEvent` naming the first missing or mistyped field.
+    init(notification object: JSONObject, path: String) throws(ConfigRuleError) {
+        let fields = FieldReader(object: object, path: path)
+        let captureField = "configurationItemCaptureTime"
+        guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {
+            throw ConfigRuleError.malformed("\(path).\(captureField)", "is missing or not an ISO-8601 time")
+        }
+        self.init(
+            resourceType: try fields.requiredString("resourceType"),
+            resourceID: try fields.requiredString("resourceId"),
+            resourceName: object["resourceName"]?.stringValue,
+            status: try fields.requiredString("configurationItemStatus"),
+            captureTime: captureTime,
+            configuration: object["configuration"].flatMap { $0.isNull ? nil : $0 }
+        )
+    }
+
+    /// Reads a configuration item in the *API* shape (GetResourceConfigHistory, BatchGetResourceConfig):
+    /// `configuration` is a JSON string that is parsed here, `configurationItemCaptureTime` an epoch number.
+    /// - Throws: ``ConfigRuleError`` `.malformedEvent`-style errors naming the field of the AWS response.
+    init(apiItem object: JSONObject, path: String) throws(ConfigRuleError) {
+        let fields = FieldReader(object: object, path: path)
+        let captureField = "configurationItemCaptureTime"
+        guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {
+            throw ConfigRuleError.malformed("\(path).\(captureField)", "is missing or not a timestamp")
+        }
+        var configuration: JSONValue?
+        switch object["configuration"] {
+        case .string(let text)?:
+            do {
+                configuration = try JSONParser.parse(text)
+            } catch {
+                throw ConfigRuleError.malformed("\(path).configuration", "is not a JSON document: \(error)")
+            }
+        case .object(let value)?:
+            configuration = .object(value)
+        default:
+            configuration = nil
+        }
+        self.init(
+            resourceType: try fields.requiredString("resourceType"),
+            resourceID: try fields.requiredString("resourceId"),
+            resourceName: object["resourceName"]?.stringValue,
+            status: try fields.requiredString("configurationItemStatus"),
+            captureTime: captureTime,
+            configuration: configuration
+        )
+    }
+}
+
+/// Reads required members of one JSON object and names `path.member` in the error when one is wrong.
+struct FieldReader {
+    let object: JSONObject
+    let path: String
+
+    /// A non-empty string member.
+    func requiredString(_ name: String) throws(ConfigRuleError) -> String {
+        guard let value = object[name] else { throw ConfigRuleError.malformed(field(name), "is missing") }
+        guard let text = value.stringValue else {
+            throw ConfigRuleError.malformed(field(name), "must be a string, not \(value.typeName)")
+        }
+        guard !text.isEmpty else { throw ConfigRuleError.malformed(field(name), "is empty") }
+        return text
+    }
+
+    /// An object member.
+    func requiredObject(_ name: String) throws(ConfigRuleError) -> JSONObject {
+        guard let value = object[name], !value.isNull else { throw ConfigRuleError.malformed(field(name), "is missing") }
+        guard let member = value.objectValue else {
+            throw ConfigRuleError.malformed(field(name), "must be an object, not \(value.typeName)")
+        }
+        return member
+    }
+
+    func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+}

@@ -1,0 +1,106 @@
+import JSON
+
+/// The rule itself, a pure function: configuration item + parameters → one evaluation. No I/O, no clock.
+///
+/// Decision record: `shared/docs/rule-semantics.md` §2. Applicability is checked in this order: left scope, item
+/// status, resource type, task-definition status; then `pidMode` equal to `host` (any casing) is NON_COMPLIANT and
+/// everything else COMPLIANT.
+public enum PidModeRule {
+    /// Evaluates one configuration item.
+    /// - Parameters:
+    ///   - eventLeftScope: the event's `eventLeftScope` flag.
+    ///   - orderingTimestamp: the item's capture time (change) or the notification time (periodic sweep).
+    /// - Throws: ``ConfigRuleError`` `.malformedEvent` when an evaluable item (`OK`, `ResourceDiscovered`) has no
+    ///   `configuration` object: nothing can be decided about it.
+    public static func evaluate(
+        _ item: ConfigurationItem,
+        parameters: RuleParameters,
+        eventLeftScope: Bool,
+        orderingTimestamp: Timestamp
+    ) throws(ConfigRuleError) -> Evaluation {
+        func result(_ type: ComplianceType, _ annotation: String) -> Evaluation {
+            Evaluation(
+                resourceType: item.resourceType, resourceID: item.resourceID, complianceType: type,
+                annotation: annotation, orderingTimestamp: orderingTimestamp
+            )
+        }
+        if let reason = notApplicableReason(item, eventLeftScope: eventLeftScope) {
+            return result(.notApplicable, reason)
+        }
+        guard let configuration = item.configuration?.objectValue else {
+            if [ConfigWire.ItemStatus.ok, ConfigWire.ItemStatus.discovered].contains(item.status) {
+                throw ConfigRuleError.malformed("configurationItem.configuration", "must be an object for status \(item.status)")
+            }
+            return result(.notApplicable, "configuration item status \(item.status) has no configuration")
+        }
+        let name = displayName(item, configuration: configuration)
+        let status = (configuration["Status"] ?? configuration["status"])?.stringValue
+        if status == ConfigWire.TaskDefinitionStatus.deleteInProgress {
+            return result(.notApplicable, "task definition \(name) is being deleted")
+        }
+        if status == ConfigWire.TaskDefinitionStatus.inactive, parameters.skipInactiveTaskDefinitions {
+            return result(.notApplicable, "deregistered revision \(name) skipped (SkipInactiveTaskDefinitions)")
+        }
+        return decide(pidMode: pidMode(in: configuration), name: name, result: result)
+    }
+
+    /// The NOT_APPLICABLE reason that needs no `configuration` (scope, item status, resource type), or `nil` when
+    /// the item must be evaluated. An oversized notification uses it to skip the configuration lookup.
+    public static func notApplicableReason(_ item: ConfigurationItem, eventLeftScope: Bool) -> String? {
+        if eventLeftScope {
+            return "resource left the rule's scope"
+        }
+        if ConfigWire.ItemStatus.notApplicable.contains(item.status) {
+            return "configuration item status is \(item.status)"
+        }
+        if item.resourceType != ConfigWire.taskDefinitionResourceType {
+            return "not an ECS task definition (\(item.resourceType))"
+        }
+        return nil
+    }
+
+    /// The pid mode as recorded: Config's PascalCase `PidMode` or the ECS API's `pidMode`. When both keys exist, a
+    /// `host` in either wins (fail safe).
+    static func pidMode(in configuration: JSONObject) -> JSONValue? {
+        let candidates = [configuration["PidMode"], configuration["pidMode"]].compactMap { $0 }
+        return candidates.first(where: isHost) ?? candidates.first
+    }
+
+    private static func isHost(_ value: JSONValue) -> Bool {
+        value.stringValue?.lowercased() == "host"
+    }
+
+    private static func decide(
+        pidMode: JSONValue?,
+        name: String,
+        result: (ComplianceType, String) -> Evaluation
+    ) -> Evaluation {
+        switch pidMode {
+        case let value? where isHost(value):
+            let shown = value.stringValue ?? "host"
+            return result(
+                .nonCompliant,
+                "pidMode is '\(shown)' (\(name)): containers share the host's process namespace. "
+                    + "Remove pidMode or set it to 'task'."
+            )
+        case nil, .null?, .string("")?:
+            return result(.compliant, "pidMode not set (\(name)): private namespace per container")
+        case .string(let text)?:
+            return result(.compliant, "pidMode is '\(text)' (\(name))")
+        case let other?:
+            return result(.compliant, "pidMode is a \(other.typeName), not 'host' (\(name))")
+        }
+    }
+
+    /// `family:revision` for annotations: the item's `resourceName`, else `Family:Revision`, else the resource id.
+    private static func displayName(_ item: ConfigurationItem, configuration: JSONObject) -> String {
+        if let name = item.resourceName, !name.isEmpty { return name }
+        if let family = (configuration["Family"] ?? configuration["family"])?.stringValue {
+            if let revision = (configuration["Revision"] ?? configuration["revision"])?.numberText {
+                return "\(family):\(revision)"
+            }
+            return family
+        }
+        return item.resourceID
+    }
+}
