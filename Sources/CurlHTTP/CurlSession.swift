@@ -124,8 +124,9 @@ private final class ResponseAccumulator {
 
     /// Consumes one raw header line (`Name: value\r\n`, a status line, or the blank end-of-headers line).
     func consumeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = Substring(decoding: bytes, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        let line = Substring(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers = HTTPHeaders()  // a new response starts (e.g. after an interim 1xx): forget earlier fields
             return
