@@ -1,0 +1,244 @@
+"""Control API (JSON in/out) used by tests and run_local to drive and inspect the emulator.
+
+Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
+
+    POST /invoke              {"event": obj|str, "eventBase64"?, "timeoutMs"?, "traceId"?,
+                               "headerCase"?, "requestId"?} -> {"requestId", "traceId"}
+    GET  /invocations         all invocations, in queue order
+    GET  /invocations/<id>    ?wait=<seconds> blocks until answered (or timeout)
+    GET  /calls               ?operation=&traceHeader= (alias traceId=)  recorded Config calls
+    GET  /evaluations         ?traceHeader= (alias traceId=)  accepted evaluations
+    POST /faults              {"operation": "PutEvaluations"|"*", "faults": [...], "replace"?}
+    GET  /faults              pending Config and runtime faults
+    POST /runtime-faults      {"next": [...], "response": [...], "replace"?}
+    POST /history             {"resourceType", "resourceId", "configurationItems": [...]}
+    GET  /history             all seeded histories
+    GET  /init-errors         recorded POST /init/error calls
+    GET  /state               {"firstNextAtMs", "firstNextMonotonicNs", "pollers", "queued", ...}
+    GET  /journal             ?since=<seq>  the shared event log
+    GET  /info                the start-up line's JSON
+    POST /reset               clear everything except the seeded defaults
+"""
+
+import base64
+import json
+import re
+
+from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
+from .httputil import BaseHandler
+from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE
+
+MAX_WAIT_SECONDS = 600
+
+
+class ControlError(Exception):
+    """A bad control request: answered with ``status`` and ``{"error": message}``."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def event_bytes(payload):
+    """The raw Lambda event bytes described by an /invoke body (see module docstring).
+
+    A string is sent verbatim (UTF-8), ``eventBase64`` as decoded bytes, any other JSON value
+    as ``json.dumps(value)``.
+    """
+    if "eventBase64" in payload:
+        try:
+            return base64.b64decode(payload["eventBase64"], validate=True)
+        except (ValueError, TypeError) as exc:
+            raise ControlError(f"eventBase64 is not valid base64: {exc}") from None
+    if "event" not in payload:
+        raise ControlError("missing 'event' (or 'eventBase64')")
+    event = payload["event"]
+    if isinstance(event, str):
+        return event.encode("utf-8")
+    return json.dumps(event).encode("utf-8")
+
+
+class ControlAPI:
+    """Route table and actions over an ``app.Emulator`` (HTTP-agnostic)."""
+
+    def __init__(self, emulator):
+        self.emu = emulator
+        self.routes = [
+            ("POST", r"/invoke", self.invoke),
+            ("GET", r"/invocations", self.list_invocations),
+            ("GET", r"/invocations/(?P<request_id>[^/]+)", self.get_invocation),
+            ("GET", r"/calls", self.calls),
+            ("GET", r"/evaluations", self.evaluations),
+            ("POST", r"/faults", self.add_faults),
+            ("GET", r"/faults", self.list_faults),
+            ("POST", r"/runtime-faults", self.add_runtime_faults),
+            ("POST", r"/history", self.set_history),
+            ("GET", r"/history", self.get_history),
+            ("GET", r"/init-errors", self.init_errors),
+            ("GET", r"/state", self.state),
+            ("GET", r"/journal", self.journal),
+            ("GET", r"/info", self.info),
+            ("POST", r"/reset", self.reset),
+        ]
+
+    def dispatch(self, method, path, query, body):
+        """Find the route for ``method path`` and run it; return ``(status, reply)``."""
+        known_path = False
+        for route_method, pattern, action in self.routes:
+            match = re.fullmatch(pattern, path.rstrip("/") or "/")
+            if not match:
+                continue
+            known_path = True
+            if route_method == method:
+                return 200, action(query=query, body=body, **match.groupdict())
+        raise ControlError(f"no route {method} {path}", 405 if known_path else 404)
+
+    # ------------------------------------------------------------------ invocations
+
+    def invoke(self, query, body):
+        payload = _require_object(body)
+        header_case = payload.get("headerCase", "canonical")
+        if header_case not in ("canonical", "lower"):
+            raise ControlError("headerCase must be 'canonical' or 'lower'")
+        trace_id = payload["traceId"] if "traceId" in payload else GENERATE
+        if trace_id is not GENERATE and trace_id is not None and not isinstance(trace_id, str):
+            raise ControlError("traceId must be a string or null")
+        timeout_ms = payload.get("timeoutMs", DEFAULT_TIMEOUT_MS)
+        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int):
+            raise ControlError("timeoutMs must be an integer")
+        try:
+            view = self.emu.runtime.enqueue(event_bytes(payload), timeout_ms, trace_id,
+                                            header_case, payload.get("requestId"))
+        except ValueError as exc:
+            raise ControlError(str(exc)) from None
+        return {"requestId": view["requestId"], "traceId": view["traceId"]}
+
+    def list_invocations(self, query, body):
+        return self.emu.runtime.list()
+
+    def get_invocation(self, query, body, request_id):
+        wait = _float_param(query, "wait", 0.0)
+        view = (self.emu.runtime.wait_answered(request_id, min(wait, MAX_WAIT_SECONDS)) if wait > 0
+                else self.emu.runtime.get(request_id))
+        if view is None:
+            raise ControlError(f"unknown requestId {request_id!r}", 404)
+        return view
+
+    def init_errors(self, query, body):
+        return self.emu.runtime.init_errors()
+
+    def state(self, query, body):
+        return self.emu.runtime.state()
+
+    # ------------------------------------------------------------------ Config
+
+    def calls(self, query, body):
+        return self.emu.config.calls(query.get("operation"), _trace_filter(query))
+
+    def evaluations(self, query, body):
+        return self.emu.config.data.evaluations.list(_trace_filter(query))
+
+    def add_faults(self, query, body):
+        payload = _require_object(body)
+        operation = payload.get("operation", "*")
+        if not isinstance(operation, str) or not (operation == "*" or
+                                                  self.emu.model.has_operation(operation)):
+            raise ControlError(f"operation must be a Config operation name or '*': {operation!r}")
+        faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS)
+        self.emu.config_faults.add(operation, faults, replace=bool(payload.get("replace")))
+        return {"operation": operation, "queued": self.emu.config_faults.snapshot().get(operation, [])}
+
+    def list_faults(self, query, body):
+        return {"config": self.emu.config_faults.snapshot(),
+                "runtime": self.emu.runtime_faults.snapshot()}
+
+    def add_runtime_faults(self, query, body):
+        payload = _require_object(body)
+        unknown = set(payload) - set(RUNTIME_KINDS) - {"replace"}
+        if unknown:
+            raise ControlError(f"unknown runtime fault target(s) {sorted(unknown)}; "
+                               f"use {sorted(RUNTIME_KINDS)}")
+        for key, kinds in RUNTIME_KINDS.items():
+            if key in payload:
+                self.emu.runtime_faults.add(key, _normalize_all(payload[key], kinds),
+                                            replace=bool(payload.get("replace")))
+        self.emu.journal.notify()  # a blocked /next must see a new 'next' fault at once
+        return self.emu.runtime_faults.snapshot()
+
+    def set_history(self, query, body):
+        payload = _require_object(body)
+        items = payload.get("configurationItems")
+        if not isinstance(payload.get("resourceType"), str) or \
+                not isinstance(payload.get("resourceId"), str) or not isinstance(items, list):
+            raise ControlError("need resourceType (str), resourceId (str), configurationItems (list)")
+        self.emu.config.data.history.replace(payload["resourceType"], payload["resourceId"], items)
+        return {"resourceType": payload["resourceType"], "resourceId": payload["resourceId"],
+                "count": len(items)}
+
+    def get_history(self, query, body):
+        return self.emu.config.data.history.snapshot()
+
+    # ------------------------------------------------------------------ misc
+
+    def journal(self, query, body):
+        return self.emu.journal.events(int(_float_param(query, "since", 0)))
+
+    def info(self, query, body):
+        return self.emu.info()
+
+    def reset(self, query, body):
+        self.emu.reset()
+        return {"reset": True}
+
+
+def _require_object(body):
+    """The request body must be a JSON object."""
+    if not isinstance(body, dict):
+        raise ControlError("request body must be a JSON object")
+    return body
+
+
+def _normalize_all(specs, kinds):
+    """Normalise a list of fault specs (or a single one); ControlError on a bad one."""
+    if not isinstance(specs, list):
+        specs = [specs]
+    try:
+        return [normalize_fault(spec, kinds) for spec in specs]
+    except FaultSpecError as exc:
+        raise ControlError(str(exc)) from None
+
+
+def _trace_filter(query):
+    """The ``traceHeader`` (alias ``traceId``) query filter, or None."""
+    return query.get("traceHeader", query.get("traceId"))
+
+
+def _float_param(query, name, default):
+    """A numeric query parameter, or ControlError."""
+    try:
+        return float(query.get(name, default))
+    except ValueError:
+        raise ControlError(f"query parameter {name} must be a number") from None
+
+
+class ControlHandler(BaseHandler):
+    """HTTP adapter for ``server.control_api``."""
+
+    def do_GET(self):
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    def _serve(self):
+        path, query = self.split_url()
+        body, error = self.read_json_body()
+        if error:
+            return self.send_json(400, {"error": error})
+        try:
+            status, reply = self.server.control_api.dispatch(self.command, path, query, body)
+        except ControlError as exc:
+            status, reply = exc.status, {"error": str(exc)}
+        except Exception as exc:  # keep the control plane up on an emulator bug
+            self.log_exception()
+            status, reply = 500, {"error": f"emulator bug: {exc!r}"}
+        self.send_json(status, reply)

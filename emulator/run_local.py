@@ -1,0 +1,333 @@
+"""Run the rule locally: ``python3 -m emulator.run_local --bootstrap .build/release/bootstrap``.
+
+Starts the emulator in-process and the bootstrap binary as a child (Lambda-like environment),
+invokes every ``events/*.json`` (sorted, ``expected.json`` excluded), prints one block per event
+with what Config accepted, compares with ``events/expected.json`` and ends with
+``N passed, M failed``. Exit status 0 only if every event passed and the bootstrap stayed up.
+
+Config calls are attributed to an invocation by their ``X-Amzn-Trace-Id`` (each invocation gets
+a unique trace id). Besides ``expected.json`` every event must satisfy: every call of the
+invocation valid SigV4, no model errors, HTTP 200, completed before the answer; no call without
+the invocation's trace header while it ran.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from .app import Emulator, stderr_log
+
+SETTLE_SECONDS = 0.15  # after an answer, to catch calls made (wrongly) after it
+TIMESTAMP_TOLERANCE = 1.0  # seconds: integer or millisecond epoch seconds both pass
+
+
+def parse_args(argv):
+    """Parse the command line (see ``--help``)."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = argparse.ArgumentParser(prog="python3 -m emulator.run_local",
+                                     description="Run the bootstrap against events/ locally.")
+    parser.add_argument("--bootstrap", required=True, help="path of the bootstrap binary")
+    parser.add_argument("--events", default=os.path.join(repo, "events"),
+                        help="directory of event files + expected.json (default: <repo>/events)")
+    parser.add_argument("--log-format", choices=["Text", "JSON"], default="Text",
+                        help="AWS_LAMBDA_LOG_FORMAT for the bootstrap")
+    parser.add_argument("--log-level", default=None, help="AWS_LAMBDA_LOG_LEVEL (default unset)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per event")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only this event file (repeatable)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment variable for the bootstrap (repeatable)")
+    parser.add_argument("--show-logs", action="store_true",
+                        help="let the bootstrap write to this terminal instead of a log file")
+    parser.add_argument("--verbose", action="store_true", help="emulator request log on stderr")
+    return parser.parse_args(argv)
+
+
+# ====================================================================== setup
+
+def event_files(events_dir, only):
+    """Sorted ``(name, path)`` of the event files (``*.json`` except ``expected.json``)."""
+    names = sorted(n for n in os.listdir(events_dir)
+                   if n.endswith(".json") and n != "expected.json")
+    if only:
+        missing = set(only) - set(names)
+        if missing:
+            raise SystemExit(f"run_local: no such event file(s): {sorted(missing)}")
+        names = [n for n in names if n in only]
+    return [(n, os.path.join(events_dir, n)) for n in names]
+
+
+def load_expected(events_dir):
+    """``expected.json`` as a dict (empty if absent)."""
+    path = os.path.join(events_dir, "expected.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path, "r", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def bootstrap_env(info, bootstrap, args):
+    """The Lambda-like environment of the bootstrap process."""
+    env = {
+        "AWS_LAMBDA_RUNTIME_API": info["runtimeAPI"],
+        "AWS_REGION": info["region"], "AWS_DEFAULT_REGION": info["region"],
+        "AWS_ACCESS_KEY_ID": info["accessKeyID"],
+        "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"],
+        "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"],
+        "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_LOG_FORMAT": args.log_format,
+        "_HANDLER": "bootstrap",
+        "LAMBDA_TASK_ROOT": os.path.dirname(bootstrap),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    if info.get("sessionToken"):
+        env["AWS_SESSION_TOKEN"] = info["sessionToken"]
+    if args.log_level:
+        env["AWS_LAMBDA_LOG_LEVEL"] = args.log_level
+    if os.environ.get("LD_LIBRARY_PATH"):
+        env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
+    for item in args.env:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"run_local: --env needs KEY=VALUE, got {item!r}")
+        env[key] = value
+    return env
+
+
+def start_bootstrap(bootstrap, env, show_logs):
+    """Start the bootstrap; return ``(Popen, log path or None, log file or None)``."""
+    log_path = log_file = None
+    output = {}
+    if not show_logs:
+        log_file = tempfile.NamedTemporaryFile("wb", prefix="pid-mode-rule-bootstrap-",
+                                               suffix=".log", delete=False)
+        log_path = log_file.name
+        output = {"stdout": log_file, "stderr": subprocess.STDOUT}
+    proc = subprocess.Popen([bootstrap], env=env, cwd=os.path.dirname(bootstrap),
+                            stdin=subprocess.DEVNULL, **output)
+    return proc, log_path, log_file
+
+
+def stop_bootstrap(proc):
+    """Terminate the bootstrap (SIGTERM, then SIGKILL after 3 s)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(3)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# ====================================================================== one event
+
+def run_event(emu, proc, path, timeout):
+    """Invoke one event file and collect what happened.
+
+    Returns ``{"invocation", "calls", "evaluations", "stray", "died", "timedOut"}`` where
+    ``stray`` are calls made while the invocation ran without its trace header.
+    """
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    first_seq = emu.journal.last_seq
+    queued = emu.runtime.enqueue(raw, timeout_ms=int(timeout * 1000))
+    request_id, trace = queued["requestId"], queued["traceId"]
+    deadline = time.monotonic() + timeout
+    view = queued
+    while time.monotonic() < deadline:
+        view = emu.runtime.wait_answered(request_id, 0.2)
+        if view["state"] in ("response", "error") or proc.poll() is not None:
+            break
+    answered = view["state"] in ("response", "error")
+    if answered:
+        time.sleep(SETTLE_SECONDS)
+    calls = [c for c in emu.config.calls() if c["seq"] > first_seq]
+    return {"invocation": emu.runtime.get(request_id),
+            "calls": [c for c in calls if c["traceHeader"] == trace],
+            "stray": [c for c in calls if c["traceHeader"] != trace],
+            "evaluations": emu.config.data.evaluations.list(trace),
+            "died": proc.poll() is not None, "timedOut": not answered and proc.poll() is None}
+
+
+def error_document(invocation):
+    """``(errorType, errorMessage)`` of an error answer (header wins over the body's type)."""
+    try:
+        body = json.loads(invocation.get("body") or "{}")
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    return (invocation.get("errorType") or body.get("errorType"),
+            body.get("errorMessage", invocation.get("body")))
+
+
+# ====================================================================== checks
+
+def invariant_problems(result):
+    """Problems every event must avoid, whatever is expected."""
+    problems = []
+    inv = result["invocation"]
+    if result["died"]:
+        problems.append("bootstrap exited")
+    if result["timedOut"]:
+        problems.append("no answer before the timeout")
+    if inv["answers"] > 1:
+        problems.append(f"{inv['answers']} answers for one request id")
+    for call in result["calls"]:
+        label = f"call #{call['seq']} {call['operation']}"
+        if call["signature"] != "valid":
+            problems.append(f"{label}: signature {call['signature']}")
+        if call["modelErrors"]:
+            problems.append(f"{label}: model errors {call['modelErrors']}")
+        if call["status"] != 200:
+            problems.append(f"{label}: HTTP {call['status']} {call.get('errorType') or ''}".rstrip())
+        if inv["answerSeq"] and (call["completedSeq"] is None
+                                 or call["completedSeq"] > inv["answerSeq"]):
+            problems.append(f"{label}: not completed before the answer")
+        for warning in call.get("warnings") or []:
+            problems.append(f"{label}: {warning}")
+    for call in result["stray"]:
+        problems.append(f"call #{call['seq']} {call['operation']} without this invocation's "
+                        f"trace header (got {call['traceHeader']!r})")
+    return problems
+
+
+def expectation_problems(result, expected):
+    """Differences between what happened and the ``expected.json`` entry."""
+    if expected is None:
+        return ["no entry in expected.json"]
+    problems = []
+    inv = result["invocation"]
+    if inv["state"] != expected["outcome"]:
+        problems.append(f"outcome {inv['state']}, expected {expected['outcome']}")
+    elif expected["outcome"] == "error" and expected.get("errorType"):
+        error_type, _ = error_document(inv)
+        if error_type != expected["errorType"]:
+            problems.append(f"errorType {error_type!r}, expected {expected['errorType']!r}")
+    if "calls" in expected:
+        operations = [c["operation"] for c in result["calls"]]
+        if operations != expected["calls"]:
+            problems.append(f"Config calls {operations}, expected {expected['calls']}")
+    problems.extend(_evaluation_problems(result["evaluations"], expected))
+    return problems
+
+
+def _evaluation_problems(actual, expected):
+    """Compare accepted evaluations with the expected list (in order) and per-event fields."""
+    wanted = expected.get("evaluations", [])
+    if len(actual) != len(wanted):
+        return [f"{len(actual)} evaluation(s) accepted, expected {len(wanted)}"]
+    problems = []
+    for index, (got, want) in enumerate(zip(actual, wanted), start=1):
+        for key, value in want.items():
+            if key == "annotationPresent":
+                if bool(got.get("annotation")) != value:
+                    problems.append(f"evaluation {index}: annotation present={bool(got.get('annotation'))}")
+            elif key == "orderingTimestamp":
+                stamp = got.get(key)
+                if not isinstance(stamp, (int, float)) or abs(stamp - value) > TIMESTAMP_TOLERANCE:
+                    problems.append(f"evaluation {index}: orderingTimestamp {stamp!r}, expected {value}")
+            elif got.get(key) != value:
+                problems.append(f"evaluation {index}: {key} {got.get(key)!r}, expected {value!r}")
+        if "testMode" in expected and got.get("testMode") != expected["testMode"]:
+            problems.append(f"evaluation {index}: TestMode {got.get('testMode')}, "
+                            f"expected {expected['testMode']}")
+        if "resultToken" in expected and got.get("resultToken") != expected["resultToken"]:
+            problems.append(f"evaluation {index}: ResultToken {got.get('resultToken')!r}, "
+                            f"expected {expected['resultToken']!r}")
+    return problems
+
+
+# ====================================================================== output
+
+def print_block(name, result, problems):
+    """Print one event's block: outcome, accepted evaluations, calls, verdict."""
+    inv = result["invocation"]
+    verdict = "PASS" if not problems else "FAIL"
+    print(f"== {name}: {verdict}")
+    if inv["state"] == "error":
+        error_type, message = error_document(inv)
+        print(f"   outcome: error {error_type}: {message}")
+    else:
+        print(f"   outcome: {inv['state']}" + (f" {inv['body']}" if inv.get("body") else ""))
+    for ev in result["evaluations"]:
+        print(f"   evaluation: {ev['complianceResourceType']} {ev['complianceResourceId']} "
+              f"{ev['complianceType']} TestMode={str(ev['testMode']).lower()} "
+              f"orderingTimestamp={ev['orderingTimestamp']} annotation={ev['annotation']!r}")
+    operations = ", ".join(c["operation"] or "?" for c in result["calls"])
+    print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else ""))
+    for problem in problems:
+        print(f"   ! {problem}")
+    sys.stdout.flush()
+
+
+# ====================================================================== main
+
+def run(args):
+    """Start everything, run the events, stop everything; return the exit code."""
+    bootstrap = os.path.abspath(args.bootstrap)
+    if not os.access(bootstrap, os.X_OK):
+        print(f"run_local: {bootstrap} is not an executable file", file=sys.stderr)
+        return 2
+    events = event_files(args.events, args.only)
+    expected = load_expected(args.events)
+    emu = Emulator(log=stderr_log if args.verbose else None)
+    proc = log_file = None
+    passed = failed = 0
+    died = False
+    try:
+        info = emu.start()
+        proc, log_path, log_file = start_bootstrap(bootstrap, bootstrap_env(info, bootstrap, args),
+                                                   args.show_logs)
+        print(f"emulator: runtime {info['runtimeAPI']}, config {info['configEndpoint']}, "
+              f"control {info['control']}")
+        print(f"bootstrap: pid {proc.pid}" + (f", log {log_path}" if log_path else ""))
+        for name, path in events:
+            if proc.poll() is not None:
+                failed += 1
+                print(f"== {name}: FAIL\n   ! not run: bootstrap exited with code {proc.returncode}")
+                continue
+            result = run_event(emu, proc, path, args.timeout)
+            problems = invariant_problems(result) + expectation_problems(result, expected.get(name))
+            print_block(name, result, problems)
+            passed, failed = (passed + 1, failed) if not problems else (passed, failed + 1)
+        died = proc.poll() is not None
+        if died:
+            print(f"bootstrap exited with code {proc.returncode}"
+                  + (f" (see {log_path})" if log_path else ""))
+            for init_error in emu.runtime.init_errors():
+                print(f"   init/error {init_error['errorType']}: {init_error['body']}")
+    finally:
+        stop_bootstrap(proc)
+        if log_file:
+            log_file.close()
+        emu.stop()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and not died else 1
+
+
+def _interrupt(signum, frame):
+    """SIGTERM handler: behave like Ctrl-C so ``run``'s clean-up runs."""
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    """CLI entry point; returns the exit code (130 when interrupted)."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("run_local: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,664 @@
+"""Self-test: ``python3 -m emulator.selftest [-v]`` -> prints ``N passed, M failed``, exits 0/1.
+
+Starts ``python3 -m emulator`` as a child process (so the CLI and stdin-EOF shutdown are tested
+too), plays the Lambda runtime with ``http.client``/``urllib`` and the Config client with
+botocore itself.
+"""
+
+import calendar
+import datetime
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import botocore.session
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError, HTTPClientError
+
+from .app import default_testdata_dir
+from .sigv4_check import SigV4Error, SigV4Verifier
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = []
+TASKDEF = "AWS::ECS::TaskDefinition"
+
+
+def test(func):
+    """Register a test; tests run in definition order (some depend on runtime state)."""
+    TESTS.append(func)
+    return func
+
+
+def check(condition, message):
+    """Fail the current test with ``message`` unless ``condition``."""
+    if not condition:
+        raise AssertionError(message)
+
+
+def evaluation(resource_id="testtaskdef", compliance="NON_COMPLIANT", annotation="pidMode is host",
+               when=datetime.datetime(2024, 1, 18, 22, 5, 40, tzinfo=datetime.timezone.utc)):
+    """A botocore-parameter Evaluation."""
+    item = {"ComplianceResourceType": TASKDEF, "ComplianceResourceId": resource_id,
+            "ComplianceType": compliance, "OrderingTimestamp": when}
+    if annotation is not None:
+        item["Annotation"] = annotation
+    return item
+
+
+def wire_evaluation(**overrides):
+    """A wire-shaped Evaluation (epoch-second number) for raw requests."""
+    item = {"ComplianceResourceType": TASKDEF, "ComplianceResourceId": "testtaskdef",
+            "ComplianceType": "COMPLIANT", "OrderingTimestamp": 1705615540.112}
+    item.update(overrides)
+    return item
+
+
+class Harness:
+    """The emulator child process plus client helpers."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "emulator", "--quiet"], cwd=REPO,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.startup_line = self.proc.stdout.readline().decode()
+        self.info = json.loads(self.startup_line)
+
+    def close(self):
+        """Close the child's stdin (it must exit by itself); kill it if it does not."""
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    # ------------------------------------------------------------------ control API
+
+    def control(self, method, path, body=None, timeout=10):
+        """Call the control API; return ``(status, parsed JSON)``."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.info["control"] + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def ok(self, method, path, body=None, timeout=10):
+        """Control call that must succeed; return the JSON."""
+        status, reply = self.control(method, path, body, timeout)
+        check(status == 200, f"control {method} {path} -> {status} {reply}")
+        return reply
+
+    # ------------------------------------------------------------------ Runtime API
+
+    def runtime_conn(self, timeout=10):
+        """A fresh keep-alive connection to the Runtime API."""
+        host, port = self.info["runtimeAPI"].split(":")
+        return http.client.HTTPConnection(host, int(port), timeout=timeout)
+
+    def runtime_call(self, method, path, body=None, headers=None, conn=None):
+        """One Runtime API request; return ``(status, headers list, body bytes)``."""
+        conn = conn or self.runtime_conn()
+        conn.request(method, "/2018-06-01/runtime" + path, body=body, headers=headers or {})
+        reply = conn.getresponse()
+        return reply.status, reply.getheaders(), reply.read()
+
+    def next_in_thread(self, timeout=15):
+        """Start GET /next on a thread; return (thread, result dict filled when it returns)."""
+        result = {}
+
+        def run():
+            try:
+                result["reply"] = self.runtime_call("GET", "/invocation/next",
+                                                    conn=self.runtime_conn(timeout))
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                result["error"] = exc
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread, result
+
+    def wait_pollers(self, count, timeout=5):
+        """Wait until /state reports ``count`` blocked pollers."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.ok("GET", "/state")["pollers"] == count:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"pollers never reached {count}: {self.ok('GET', '/state')}")
+
+    # ------------------------------------------------------------------ Config clients
+
+    def client(self, **overrides):
+        """A botocore Config client on the fake endpoint (no retries, no client validation
+        unless ``validate=True``)."""
+        creds = {"aws_access_key_id": self.info["accessKeyID"],
+                 "aws_secret_access_key": self.info["secretAccessKey"],
+                 "aws_session_token": self.info["sessionToken"]}
+        validate = overrides.pop("validate", False)
+        creds.update(overrides)
+        return botocore.session.get_session().create_client(
+            "config", region_name=self.info["region"], endpoint_url=self.info["configEndpoint"],
+            config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate,
+                          connect_timeout=5, read_timeout=10), **creds)
+
+    def raw_config(self, operation, body, amz_date=None, signer_cls=SigV4Auth, extra_headers=None):
+        """POST a hand-made body signed with botocore (optionally at a fixed X-Amz-Date).
+
+        Returns ``(status, parsed JSON)``.
+        """
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        url = self.info["configEndpoint"] + "/"
+        request = AWSRequest("POST", url, data=data, headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": f"StarlingDoveService.{operation}", **(extra_headers or {})})
+        creds = Credentials(self.info["accessKeyID"], self.info["secretAccessKey"],
+                            self.info["sessionToken"])
+        signer = signer_cls(creds, "config", self.info["region"])
+        if amz_date is None:
+            signer.add_auth(request)
+        else:  # sign at a fixed clock using the stage methods
+            request.context["timestamp"] = amz_date
+            request.headers["X-Amz-Date"] = amz_date
+            request.headers["X-Amz-Security-Token"] = self.info["sessionToken"]
+            canonical = signer.canonical_request(request)
+            signature = signer.signature(signer.string_to_sign(request, canonical), request)
+            signed = signer.signed_headers(signer.headers_to_sign(request))
+            request.headers["Authorization"] = (
+                f"AWS4-HMAC-SHA256 Credential={signer.scope(request)}, "
+                f"SignedHeaders={signed}, Signature={signature}")
+        http_request = urllib.request.Request(url, data=data, method="POST",
+                                              headers=dict(request.headers.items()))
+        try:
+            with urllib.request.urlopen(http_request, timeout=10) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    def last_call(self, operation=None):
+        """The most recent recorded Config call."""
+        calls = self.ok("GET", "/calls" + (f"?operation={operation}" if operation else ""))
+        check(calls, "no Config call recorded")
+        return calls[-1]
+
+
+def error_code(exc):
+    """AWS error code of a botocore ClientError."""
+    return exc.response["Error"]["Code"]
+
+
+def expect_client_error(call, code, contains=None):
+    """Run ``call``; it must raise ClientError ``code`` (with ``contains`` in the message)."""
+    try:
+        call()
+    except ClientError as exc:
+        check(error_code(exc) == code, f"expected {code}, got {error_code(exc)}: {exc}")
+        if contains:
+            check(contains in exc.response["Error"]["Message"],
+                  f"message lacks {contains!r}: {exc.response['Error']['Message']}")
+        return exc
+    raise AssertionError(f"expected {code}, call succeeded")
+
+
+# ====================================================================== start-up and SigV4
+
+@test
+def startup_line(h):
+    keys = {"runtimeAPI", "configEndpoint", "control", "region", "accessKeyID",
+            "secretAccessKey", "sessionToken"}
+    check(set(h.info) == keys, f"start-up keys {sorted(h.info)}")
+    check(h.startup_line.endswith("\n") and h.startup_line.count("\n") == 1, "one JSON line")
+    check(h.info["runtimeAPI"].startswith("127.0.0.1:"), "runtimeAPI is host:port")
+
+
+@test
+def sigv4_verifier_accepts_botocore_vectors(h):
+    """Offline: the verifier accepts the 4 stored botocore vectors and rejects a tampered body."""
+    path = os.path.join(default_testdata_dir(), "payloads",
+                        "botocore-sigv4-vectors_put-evaluations_describe-task-definition.json")
+    with open(path, encoding="utf-8") as handle:
+        vectors = json.load(handle)
+    for vector in vectors:
+        inputs, expected = vector["inputs"], vector["expected"]
+        url = urlsplit(inputs["url"])
+        headers = [("Host", url.netloc), *expected["signed_request_headers"].items(),
+                   ("Authorization", expected["authorization"]), ("User-Agent", "x")]
+        signed_at = calendar.timegm(time.strptime(inputs["amz_date"], "%Y%m%dT%H%M%SZ"))
+        verifier = SigV4Verifier(inputs["access_key_id"], inputs["secret_access_key"],
+                                 inputs["session_token"], inputs["region"], inputs["signing_name"],
+                                 clock=lambda: signed_at + 60)
+        verifier.verify("POST", "/", headers, inputs["body"].encode())
+        try:
+            verifier.verify("POST", "/", headers, inputs["body"].encode() + b" ")
+        except SigV4Error as exc:
+            check(exc.reason == "signature mismatch", exc.reason)
+        else:
+            raise AssertionError("tampered body accepted")
+
+
+# ====================================================================== Runtime API
+
+@test
+def init_error_before_first_next_is_202(h):
+    status, _, body = h.runtime_call("POST", "/init/error", b'{"errorMessage":"x","errorType":"y"}',
+                                     {"Lambda-Runtime-Function-Error-Type": "Runtime.ConfigInvalid"})
+    check(status == 202, f"init/error -> {status} {body}")
+    errors = h.ok("GET", "/init-errors")
+    check(errors[-1]["errorType"] == "Runtime.ConfigInvalid", errors)
+
+
+@test
+def next_blocks_until_invoke_then_delivers(h):
+    thread, result = h.next_in_thread()
+    h.wait_pollers(1)
+    time.sleep(0.3)
+    check(thread.is_alive(), "/next returned before any invocation was queued")
+    state = h.ok("GET", "/state")
+    check(state["firstNextAtMs"] and state["firstNextMonotonicNs"], state)
+    event = {"hello": "world", "n": 1}
+    before = int(time.time() * 1000)
+    invoked = h.ok("POST", "/invoke", {"event": event})
+    thread.join(5)
+    status, headers, body = result["reply"]
+    headers = dict(headers)
+    check(status == 200 and body == json.dumps(event).encode(), f"{status} {body!r}")
+    check(headers["Lambda-Runtime-Aws-Request-Id"] == invoked["requestId"], headers)
+    deadline = int(headers["Lambda-Runtime-Deadline-Ms"])
+    check(before + 29_000 <= deadline <= before + 32_000, f"deadline {deadline} vs {before}")
+    check(headers["Lambda-Runtime-Invoked-Function-Arn"] ==
+          f"arn:aws:lambda:{h.info['region']}:111111111111:function:pid-mode-rule", headers)
+    check(headers["Lambda-Runtime-Trace-Id"] == invoked["traceId"], headers)
+    check(re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1",
+                       invoked["traceId"]), invoked["traceId"])
+    check(headers["Content-Type"] == "application/json", headers)
+    h.first_request_id = invoked["requestId"]
+
+
+@test
+def response_202_duplicate_403_unknown_400(h):
+    rid = h.first_request_id
+    conn = h.runtime_conn()  # same keep-alive connection for all three
+    status, _, body = h.runtime_call("POST", f"/invocation/{rid}/response", b'{"ok":true}', conn=conn)
+    check(status == 202 and json.loads(body) == {"status": "OK"}, f"{status} {body}")
+    status, _, body = h.runtime_call("POST", f"/invocation/{rid}/response", b'{"again":1}', conn=conn)
+    check(status == 403 and json.loads(body)["errorType"] == "InvalidStateTransition", body)
+    status, _, body = h.runtime_call("POST", "/invocation/not-a-real-id/response", b"{}", conn=conn)
+    check(status == 400 and json.loads(body)["errorType"] == "InvalidRequestID", body)
+    view = h.ok("GET", f"/invocations/{rid}?wait=1")
+    check(view["state"] == "response" and view["body"] == '{"ok":true}', view)
+    check(view["answers"] == 2 and view["answerSeq"], view)
+
+
+@test
+def init_error_after_first_next_is_403(h):
+    status, _, body = h.runtime_call("POST", "/init/error", b"{}")
+    check(status == 403 and json.loads(body)["errorType"] == "InvalidStateTransition", body)
+
+
+@test
+def raw_event_and_error_post(h):
+    thread, result = h.next_in_thread()
+    raw = '{"invokingEvent": "{not json", "resultToken": "t"'
+    invoked = h.ok("POST", "/invoke", {"event": raw, "timeoutMs": 5000})
+    thread.join(5)
+    status, headers, body = result["reply"]
+    check(body == raw.encode(), f"event not verbatim: {body!r}")
+    status, _, _ = h.runtime_call(
+        "POST", f"/invocation/{invoked['requestId']}/error",
+        b'{"errorMessage":"invokingEvent is not JSON","errorType":"ConfigRule.MalformedEvent"}',
+        {"Lambda-Runtime-Function-Error-Type": "ConfigRule.MalformedEvent",
+         "Content-Type": "application/vnd.aws.lambda.error+json"})
+    check(status == 202, status)
+    view = h.ok("GET", f"/invocations/{invoked['requestId']}")
+    check(view["state"] == "error" and view["errorType"] == "ConfigRule.MalformedEvent", view)
+
+
+@test
+def lower_case_headers_and_no_trace(h):
+    thread, result = h.next_in_thread()
+    invoked = h.ok("POST", "/invoke", {"event": {}, "headerCase": "lower", "traceId": None})
+    check(invoked["traceId"] is None, invoked)
+    thread.join(5)
+    _, headers, _ = result["reply"]
+    names = [name for name, _ in headers]
+    check(all(name == name.lower() for name in names), names)
+    check("lambda-runtime-aws-request-id" in names and "lambda-runtime-trace-id" not in names, names)
+    h.runtime_call("POST", f"/invocation/{invoked['requestId']}/response", b"{}")
+
+
+@test
+def oversized_response_413(h):
+    thread, result = h.next_in_thread()
+    invoked = h.ok("POST", "/invoke", {"event": {}})
+    thread.join(5)
+    status, _, body = h.runtime_call("POST", f"/invocation/{invoked['requestId']}/response",
+                                     b"x" * 6291557)
+    check(status == 413 and json.loads(body)["errorType"] == "RequestEntityTooLarge", body)
+    view = h.ok("GET", f"/invocations/{invoked['requestId']}")
+    check(view["state"] == "error" and view["errorType"] == "Function.ResponseSizeTooLarge", view)
+    status, _, _ = h.runtime_call("POST", f"/invocation/{invoked['requestId']}/response", b"{}")
+    check(status == 403, f"answer after 413 -> {status}")
+
+
+@test
+def runtime_faults(h):
+    h.ok("POST", "/runtime-faults", {"next": ["http500", "drop"], "response": ["http500"]})
+    status, _, body = h.runtime_call("GET", "/invocation/next")
+    check(status == 500 and "Non-recoverable" in json.loads(body)["errorMessage"], body)
+    try:
+        h.runtime_call("GET", "/invocation/next")
+        raise AssertionError("dropped /next got a reply")
+    except (http.client.RemoteDisconnected, ConnectionError):
+        pass
+    thread, result = h.next_in_thread()
+    invoked = h.ok("POST", "/invoke", {"event": {}})
+    thread.join(5)
+    rid = invoked["requestId"]
+    status, _, _ = h.runtime_call("POST", f"/invocation/{rid}/response", b"{}")
+    check(status == 500, f"faulted response -> {status}")
+    check(h.ok("GET", f"/invocations/{rid}")["state"] == "in_flight", "faulted answer accepted")
+    status, _, _ = h.runtime_call("POST", f"/invocation/{rid}/response", b"{}")
+    check(status == 202, f"answer after fault -> {status}")
+
+
+@test
+def fault_reaches_an_already_blocked_poller(h):
+    thread, result = h.next_in_thread()
+    h.wait_pollers(1)
+    h.ok("POST", "/runtime-faults", {"next": ["http500"]})
+    thread.join(3)
+    check(not thread.is_alive() and result["reply"][0] == 500, result)
+
+
+# ====================================================================== fake Config
+
+@test
+def put_evaluations_valid_is_recorded_with_trace_header(h):
+    trace = "Root=1-65a9a1b4-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1"
+    os.environ.update({"AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule", "_X_AMZN_TRACE_ID": trace})
+    try:
+        reply = h.client(validate=True).put_evaluations(Evaluations=[evaluation()],
+                                                        ResultToken="tok-1")
+    finally:
+        del os.environ["AWS_LAMBDA_FUNCTION_NAME"], os.environ["_X_AMZN_TRACE_ID"]
+    check(reply["FailedEvaluations"] == [], reply)
+    call = h.last_call("PutEvaluations")
+    check(call["signature"] == "valid" and call["status"] == 200 and not call["modelErrors"], call)
+    check(call["traceHeader"] == trace and "x-amzn-trace-id" not in call["signedHeaders"], call)
+    check(call["resultToken"] == "tok-1" and call["completedSeq"] > call["seq"], call)
+    accepted = h.ok("GET", f"/evaluations?traceHeader={urllib.request.quote(trace)}")
+    check(len(accepted) == 1, accepted)
+    check(accepted[0]["complianceResourceId"] == "testtaskdef" and accepted[0]["seq"] == call["seq"]
+          and accepted[0]["orderingTimestamp"] == 1705615540 and accepted[0]["testMode"] is False,
+          accepted)
+
+
+@test
+def put_evaluations_test_mode_recorded(h):
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="TESTMODE", TestMode=True)
+    last = h.ok("GET", "/evaluations")[-1]
+    check(last["testMode"] is True and last["resultToken"] == "TESTMODE", last)
+
+
+@test
+def put_evaluations_101_is_validation_exception(h):
+    count = len(h.ok("GET", "/evaluations"))
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation(f"td{i}") for i in range(101)], ResultToken="t"),
+        "ValidationException", "at 'evaluations' failed to satisfy constraint: Member must have "
+                               "length less than or equal to 100")
+    check(h.last_call()["modelErrors"], "modelErrors not recorded")
+    check(len(h.ok("GET", "/evaluations")) == count, "rejected evaluations were recorded")
+
+
+@test
+def annotation_257_is_validation_exception(h):
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation(annotation="a" * 257)], ResultToken="t"),
+        "ValidationException", "at 'evaluations.1.member.annotation'")
+
+
+@test
+def annotation_counted_in_utf16_units(h):
+    h.client().put_evaluations(Evaluations=[evaluation(annotation="é" * 256)], ResultToken="t")
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation(annotation="\U0001F600" * 129)], ResultToken="t"),
+        "ValidationException", "less than or equal to 256")
+
+
+@test
+def empty_annotation_is_validation_exception(h):
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation(annotation="")], ResultToken="t"),
+        "ValidationException", "greater than or equal to 1")
+
+
+@test
+def insufficient_data_is_rejected(h):
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation(compliance="INSUFFICIENT_DATA")], ResultToken="t"),
+        "InvalidParameterValueException")
+
+
+@test
+def iso_timestamp_string_is_rejected_ms_number_warned(h):
+    status, reply = h.raw_config("PutEvaluations", {
+        "Evaluations": [wire_evaluation(OrderingTimestamp="2024-01-18T22:05:40.112Z")],
+        "ResultToken": "t"})
+    check(status == 400 and reply["__type"] == "ValidationException", reply)
+    status, reply = h.raw_config("PutEvaluations", {
+        "Evaluations": [wire_evaluation(OrderingTimestamp=1705615540112)], "ResultToken": "t"})
+    check(status == 200, reply)
+    check(h.last_call()["warnings"], "epoch-ms timestamp not flagged")
+
+
+@test
+def unknown_member_is_rejected(h):
+    status, reply = h.raw_config("PutEvaluations", {"Evaluations": [], "ResultToken": "t",
+                                                    "Bogus": 1})
+    check(status == 400 and "unknown member 'Bogus'" in reply["message"], reply)
+
+
+@test
+def wrong_secret_is_invalid_signature(h):
+    expect_client_error(lambda: h.client(aws_secret_access_key="wrong").put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "InvalidSignatureException")
+    call = h.last_call()
+    check(call["signature"].startswith("invalid: signature mismatch") and call["status"] == 403, call)
+
+
+@test
+def wrong_key_id_and_missing_token_are_unrecognized(h):
+    expect_client_error(lambda: h.client(aws_access_key_id="AKIDOTHER").put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "UnrecognizedClientException")
+    expect_client_error(lambda: h.client(aws_session_token=None).put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "UnrecognizedClientException")
+
+
+@test
+def stale_x_amz_date_is_signature_expired(h):
+    stale = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() - 16 * 60))
+    status, reply = h.raw_config("PutEvaluations", {"Evaluations": [], "ResultToken": "t"},
+                                 amz_date=stale)
+    check(status == 403 and reply["__type"] == "InvalidSignatureException"
+          and reply["message"].startswith("Signature expired"), reply)
+
+
+@test
+def signed_user_agent_is_rejected(h):
+    class SignsEverything(SigV4Auth):
+        def headers_to_sign(self, request):
+            headers = super().headers_to_sign(request)
+            headers["user-agent"] = request.headers["User-Agent"]
+            return headers
+    status, reply = h.raw_config("PutEvaluations", {"Evaluations": [], "ResultToken": "t"},
+                                 signer_cls=SignsEverything, extra_headers={"User-Agent": "swift"})
+    check(status == 403, reply)
+    check("must not contain user-agent" in h.last_call()["signature"], h.last_call()["signature"])
+
+
+@test
+def throttle_fault(h):
+    h.ok("POST", "/faults", {"operation": "PutEvaluations", "faults": ["throttle"]})
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "ThrottlingException", "Rate exceeded")
+    call = h.last_call()
+    check(call["fault"] == "throttle" and call["signature"] == "valid" and call["status"] == 400,
+          call)
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")  # queue consumed
+
+
+@test
+def persistent_fault_until_reset(h):
+    h.ok("POST", "/faults", {"operation": "*", "faults": [{"kind": "http500", "repeat": True}]})
+    for _ in range(2):
+        expect_client_error(lambda: h.client().put_evaluations(
+            Evaluations=[evaluation()], ResultToken="t"), "InternalFailure")
+    h.ok("POST", "/reset")
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+
+
+@test
+def failed_evaluations_fault(h):
+    h.ok("POST", "/faults", {"operation": "PutEvaluations",
+                             "faults": [{"kind": "failedEvaluations", "count": 1}]})
+    before = len(h.ok("GET", "/evaluations"))
+    reply = h.client().put_evaluations(Evaluations=[evaluation("a"), evaluation("b")],
+                                       ResultToken="t")
+    check([e["ComplianceResourceId"] for e in reply["FailedEvaluations"]] == ["a"], reply)
+    accepted = h.ok("GET", "/evaluations")[before:]
+    check([e["complianceResourceId"] for e in accepted] == ["b"], accepted)
+
+
+@test
+def drop_and_slow_and_error_faults(h):
+    h.ok("POST", "/faults", {"operation": "PutEvaluations", "faults": [
+        "drop", {"kind": "slow", "delayMs": 300},
+        {"kind": "error", "status": 403, "type": "AccessDeniedException", "message": "nope"}]})
+    try:
+        h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+        raise AssertionError("dropped call got a reply")
+    except HTTPClientError:
+        pass
+    check(h.last_call()["dropped"] is True, h.last_call())
+    started = time.time()
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+    check(time.time() - started >= 0.3, "slow fault was not slow")
+    expect_client_error(lambda: h.client().put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "AccessDeniedException", "nope")
+    check(h.control("POST", "/faults", {"faults": ["nonsense"]})[0] == 400, "bad fault accepted")
+
+
+@test
+def get_resource_config_history_precision(h):
+    client = h.client(validate=True)
+    later = datetime.datetime(2024, 1, 18, 22, 5, 40, 112000, tzinfo=datetime.timezone.utc)
+    # botocore truncates laterTime to whole seconds: 1705615540 < 1705615540.112 -> nothing.
+    check(client.get_resource_config_history(resourceType=TASKDEF, resourceId="testtaskdef",
+                                             laterTime=later, limit=1)["configurationItems"] == [],
+          "botocore's truncated laterTime should miss the .112 item")
+    check(h.last_call()["body"]["laterTime"] == 1705615540, h.last_call()["body"])
+    items = client.get_resource_config_history(
+        resourceType=TASKDEF, resourceId="testtaskdef", limit=1,
+        laterTime=later + datetime.timedelta(seconds=1))["configurationItems"]
+    check(len(items) == 1 and '"PidMode":"host"' in items[0]["configuration"], items)
+    status, reply = h.raw_config("GetResourceConfigHistory", {
+        "resourceType": TASKDEF, "resourceId": "testtaskdef", "laterTime": 1705615540.112,
+        "limit": 1})
+    check(status == 200 and len(reply["configurationItems"]) == 1, reply)
+    check(reply["configurationItems"][0]["configurationItemCaptureTime"] == 1705615540.112, reply)
+
+
+@test
+def get_resource_config_history_unknown_and_seeded(h):
+    expect_client_error(lambda: h.client().get_resource_config_history(
+        resourceType=TASKDEF, resourceId="nope"), "ResourceNotDiscoveredException")
+    items = [{"resourceType": TASKDEF, "resourceId": "fam", "configurationItemCaptureTime": t,
+              "configuration": json.dumps({"Family": "fam", "Rev": t})} for t in (100.5, 300.25,
+                                                                                  200.0)]
+    h.ok("POST", "/history", {"resourceType": TASKDEF, "resourceId": "fam",
+                              "configurationItems": items})
+    status, reply = h.raw_config("GetResourceConfigHistory", {
+        "resourceType": TASKDEF, "resourceId": "fam", "laterTime": 300.249, "limit": 1})
+    check(status == 200 and reply["configurationItems"][0]["configurationItemCaptureTime"] == 200.0,
+          reply)
+    status, reply = h.raw_config("GetResourceConfigHistory", {
+        "resourceType": TASKDEF, "resourceId": "fam", "limit": 2})
+    check([i["configurationItemCaptureTime"] for i in reply["configurationItems"]] == [300.25, 200.0]
+          and reply.get("nextToken"), reply)
+    status, reply = h.raw_config("GetResourceConfigHistory", {
+        "resourceType": TASKDEF, "resourceId": "fam", "limit": 2, "nextToken": reply["nextToken"]})
+    check([i["configurationItemCaptureTime"] for i in reply["configurationItems"]] == [100.5], reply)
+    status, reply = h.raw_config("GetResourceConfigHistory", {
+        "resourceType": TASKDEF, "resourceId": "fam", "laterTime": 50})
+    check(status == 200 and reply["configurationItems"] == [], reply)
+    h.ok("POST", "/reset")
+    expect_client_error(lambda: h.client().get_resource_config_history(
+        resourceType=TASKDEF, resourceId="fam"), "ResourceNotDiscoveredException")
+    h.client().get_resource_config_history(resourceType=TASKDEF, resourceId="testtaskdef")
+
+
+@test
+def journal_orders_calls_before_answer(h):
+    thread, result = h.next_in_thread()
+    invoked = h.ok("POST", "/invoke", {"event": {}})
+    thread.join(5)
+    trace = dict(result["reply"][1])["Lambda-Runtime-Trace-Id"]
+    h.raw_config("PutEvaluations", {"Evaluations": [wire_evaluation()], "ResultToken": "t"},
+                 extra_headers={"X-Amzn-Trace-Id": trace})
+    h.runtime_call("POST", f"/invocation/{invoked['requestId']}/response", b"{}")
+    view = h.ok("GET", f"/invocations/{invoked['requestId']}?wait=2")
+    calls = h.ok("GET", f"/calls?traceHeader={urllib.request.quote(trace)}")
+    check(len(calls) == 1 and calls[0]["completedSeq"] < view["answerSeq"], (calls, view))
+    check(calls[0]["seq"] > view["deliveredSeq"], (calls, view))
+
+
+@test
+def stdin_eof_stops_the_emulator(h):
+    h.proc.stdin.close()
+    try:
+        h.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("emulator did not exit on stdin EOF") from None
+
+
+def main(argv=None):
+    """Run all tests in order; print PASS/FAIL lines and ``N passed, M failed``; return 0/1."""
+    verbose = "-v" in (sys.argv[1:] if argv is None else argv)
+    harness = Harness()
+    passed = failed = 0
+    try:
+        for func in TESTS:
+            try:
+                func(harness)
+                passed += 1
+                print(f"PASS {func.__name__}")
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, run continues
+                failed += 1
+                print(f"FAIL {func.__name__}: {exc}")
+                if verbose:
+                    traceback.print_exc()
+    finally:
+        harness.close()
+        if verbose:
+            sys.stderr.write(harness.proc.stderr.read().decode(errors="replace"))
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
