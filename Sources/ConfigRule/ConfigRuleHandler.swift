@@ -39,7 +39,9 @@ public final class ConfigRuleHandler {
             ]
         case .oversizedChange(let summary):
             evaluations = [try evaluateOversized(summary, event: event, parameters: parameters, context: context)]
-        case .scheduled, .other:
+        case .scheduled(let notificationTime):
+            return try sweep(event: event, notificationTime: notificationTime, parameters: parameters, context: context)
+        case .other:
             logger.warn("message type ignored: no evaluation reported")
             return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
         }
@@ -51,6 +53,36 @@ public final class ConfigRuleHandler {
             ])
         }
         return Self.summary(messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode)
+    }
+
+    /// `ScheduledNotification`: the periodic sweep, then its evaluations in batches of ≤ 100 (no call when empty).
+    private func sweep(
+        event: ConfigEvent,
+        notificationTime: Timestamp,
+        parameters: RuleParameters,
+        context: CallContext
+    ) throws(ConfigRuleError) -> [UInt8] {
+        let started = WallClock.monotonicNanoseconds()
+        let outcome = try PeriodicSweep(service: service).run(
+            notificationTime: notificationTime, configRuleName: event.configRuleName, parameters: parameters, context: context
+        )
+        let calls = try service.putEvaluations(
+            outcome.evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context
+        )
+        context.logger.info("sweep delivered", [
+            "inventory": .int(outcome.inventoryCount), "evaluationsPut": .int(outcome.evaluations.count),
+            "cleanedUp": .int(outcome.cleanedUpCount), "skipped": .int(outcome.skippedCount),
+            "putEvaluationsCalls": .int(calls),
+            "nonCompliant": .int(outcome.evaluations.filter { $0.complianceType == .nonCompliant }.count),
+            "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
+        ])
+        var body = Self.summaryObject(
+            messageType: event.invokingEvent.messageType, evaluations: outcome.evaluations, ignored: false, testMode: event.testMode
+        )
+        body.append("inventory", .number(String(outcome.inventoryCount)))
+        body.append("cleanedUp", .number(String(outcome.cleanedUpCount)))
+        body.append("skipped", .number(String(outcome.skippedCount)))
+        return JSONWriter.serialize(.object(body))
     }
 
     /// An oversized notification: decide from the summary when no configuration is needed, else fetch the item
@@ -94,6 +126,10 @@ public final class ConfigRuleHandler {
 
     /// The invocation's response body: `{"messageType", "evaluationsPut", "compliance": {type: count}, "testMode"}`.
     static func summary(messageType: String, evaluations: [Evaluation], ignored: Bool, testMode: Bool) -> [UInt8] {
+        JSONWriter.serialize(.object(summaryObject(messageType: messageType, evaluations: evaluations, ignored: ignored, testMode: testMode)))
+    }
+
+    static func summaryObject(messageType: String, evaluations: [Evaluation], ignored: Bool, testMode: Bool) -> JSONObject {
         var counts = JSONObject()
         for type in ComplianceType.allCases {
             let count = evaluations.filter { $0.complianceType == type }.count
@@ -106,7 +142,7 @@ public final class ConfigRuleHandler {
             "testMode": .bool(testMode),
         ])
         if ignored { body.append("ignored", .bool(true)) }
-        return JSONWriter.serialize(.object(body))
+        return body
     }
 }
 

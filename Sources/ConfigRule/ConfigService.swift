@@ -3,7 +3,7 @@ import JSON
 
 /// The AWS Config operations the rule calls, over an awsJson1_1 client. Blocking; owned by the runtime loop.
 public final class ConfigService {
-    private let client: AWSJSONClient
+    let client: AWSJSONClient
 
     public init(client: AWSJSONClient) {
         self.client = client
@@ -48,12 +48,7 @@ public final class ConfigService {
                 "ResultToken": .string(resultToken),
             ])
             if testMode { request.append("TestMode", .bool(true)) }
-            let output: JSONValue
-            do {
-                output = try client.call(ConfigWire.Operation.putEvaluations, body: .object(request), context: context)
-            } catch {
-                throw ConfigRuleError.aws(error)
-            }
+            let output = try call(ConfigWire.Operation.putEvaluations, request, context: context)
             let failed = output["FailedEvaluations"]?.arrayValue ?? []
             if failed.isEmpty { return round }
             pending = Self.matching(failed, in: pending)
@@ -82,6 +77,15 @@ public final class ConfigService {
         return matched.isEmpty ? pending : matched
     }
 
+    /// One awsJson call whose failure becomes ``ConfigRuleError`` `.awsCallFailed`.
+    func call(_ operation: String, _ request: JSONObject, context: CallContext) throws(ConfigRuleError) -> JSONValue {
+        do {
+            return try client.call(operation, body: .object(request), context: context)
+        } catch {
+            throw ConfigRuleError.aws(error)
+        }
+    }
+
     /// The newest configuration item of a resource captured at or before `laterTime`
     /// (GetResourceConfigHistory with `limit` 1; `laterTime` is sent with millisecond precision).
     /// - Returns: `nil` when Config's history has no such item.
@@ -98,12 +102,7 @@ public final class ConfigService {
             "laterTime": laterTime.epochSecondsJSON,
             "limit": .number("1"),
         ])
-        let output: JSONValue
-        do {
-            output = try client.call(ConfigWire.Operation.getResourceConfigHistory, body: .object(request), context: context)
-        } catch {
-            throw ConfigRuleError.aws(error)
-        }
+        let output = try call(ConfigWire.Operation.getResourceConfigHistory, request, context: context)
         guard let first = output["configurationItems"]?.arrayValue?.first else { return nil }
         guard let object = first.objectValue else {
             throw ConfigRuleError(.awsCallFailed, "GetResourceConfigHistory returned a configuration item that is not an object")

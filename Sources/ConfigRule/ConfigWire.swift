@@ -25,9 +25,16 @@ enum ConfigWire {
     enum Operation {
         static let putEvaluations = "PutEvaluations"
         static let getResourceConfigHistory = "GetResourceConfigHistory"
+        static let listDiscoveredResources = "ListDiscoveredResources"
+        static let batchGetResourceConfig = "BatchGetResourceConfig"
+        static let getComplianceDetailsByConfigRule = "GetComplianceDetailsByConfigRule"
     }
 
     /// Limits of PutEvaluations (botocore's Config model).
     static let maxEvaluationsPerCall = 100
+    /// Page size of ListDiscoveredResources and GetComplianceDetailsByConfigRule, keys per BatchGetResourceConfig.
+    static let maxPageSize = 100
+    /// GetComplianceDetailsByConfigRule accepts rule names of at most this many characters.
+    static let maxComplianceQueryRuleNameLength = 64
     static let maxAnnotationUTF16Length = 256
 }
