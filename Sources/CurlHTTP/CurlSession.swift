@@ -39,11 +39,16 @@ public final class CurlSession {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
         for field in request.headers {
-            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+            // libcurl reads "Name:" as "remove this header"; "Name;" is its spelling of an empty value.
+            headerList = curl_slist_append(headerList, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
-        // No "Expect: 100-continue" round trip and never chunked uploads: the body length is always known.
+        // No "Expect: 100-continue" round trip, never chunked uploads (the body length is always known), and no
+        // "Accept: */*" the caller did not ask for.
         headerList = curl_slist_append(headerList, "Expect:")
         headerList = curl_slist_append(headerList, "Transfer-Encoding:")
+        if request.headers["Accept"] == nil {
+            headerList = curl_slist_append(headerList, "Accept:")
+        }
 
         curl_easy_reset(handle)
         errorBuffer[0] = 0
