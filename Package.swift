@@ -45,7 +45,10 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
-        .testTarget(name: "ConfigRuleTests", dependencies: ["ConfigRule", "AWSClient", "JSON", "LoopbackHTTPServer"]),
+        .testTarget(
+            name: "ConfigRuleTests",
+            dependencies: ["ConfigRule", "AWSClient", "CurlHTTP", "SigV4", "StructuredLogging", "JSON", "LoopbackHTTPServer"]
+        ),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP"]),
     ],

@@ -13,43 +13,57 @@ public struct RuleParameters: Sendable, Equatable {
     static let skipInactiveKey = "SkipInactiveTaskDefinitions"
 
     /// Parses the `ruleParameters` value. Absent, `""` or `{}` → defaults. Malformed JSON, a non-object, an unknown
-    /// key or a bad value → defaults plus one warning naming the problem.
-    /// - Returns: the parameters and the warnings to log (empty when all was well).
+    /// key or a bad value → all defaults (the safe choice: nothing skipped) plus one warning naming the problems.
+    /// - Returns: the parameters and the warnings to log (empty when all was well, else exactly one).
     public static func parse(_ value: JSONValue?) -> (RuleParameters, [String]) {
+        switch decode(value) {
+        case .success(let parameters): return (parameters, [])
+        case .failure(let problem): return (RuleParameters(), ["\(problem.text); evaluating with the defaults"])
+        }
+    }
+
+    private struct Problem: Error {
+        var text: String
+    }
+
+    private static func decode(_ value: JSONValue?) -> Result<RuleParameters, Problem> {
         let object: JSONObject
         switch value {
         case nil, .null?:
-            return (RuleParameters(), [])
+            return .success(RuleParameters())
         case .string(let text)?:
-            if text.trimmingSpaces.isEmpty { return (RuleParameters(), []) }
+            if text.trimmingSpaces.isEmpty { return .success(RuleParameters()) }
             guard let parsed = try? JSONParser.parse(text) else {
-                return (RuleParameters(), ["ruleParameters is not valid JSON; using defaults"])
+                return .failure(Problem(text: "ruleParameters is not valid JSON"))
             }
             guard let parsedObject = parsed.objectValue else {
-                return (RuleParameters(), ["ruleParameters must be a JSON object, not \(parsed.typeName); using defaults"])
+                return .failure(Problem(text: "ruleParameters must be a JSON object, not \(parsed.typeName)"))
             }
             object = parsedObject
         case .object(let direct)?:
             object = direct
         case let other?:
-            return (RuleParameters(), ["ruleParameters must be a JSON string, not \(other.typeName); using defaults"])
+            return .failure(Problem(text: "ruleParameters must be a JSON string, not \(other.typeName)"))
         }
-        var warnings: [String] = []
-        for key in object.keys where key != skipInactiveKey {
-            warnings.append("ruleParameters has unknown key '\(key)'; it is ignored")
+        var problems: [String] = []
+        let unknown = object.keys.filter { $0 != skipInactiveKey }
+        if !unknown.isEmpty {
+            problems.append("ruleParameters has unknown key(s) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
         }
-        guard let raw = object[skipInactiveKey] else { return (RuleParameters(), warnings) }
-        switch raw {
-        case .bool(let flag):
-            return (RuleParameters(skipInactiveTaskDefinitions: flag), warnings)
-        case .string(let text) where text.lowercased() == "true":
-            return (RuleParameters(skipInactiveTaskDefinitions: true), warnings)
-        case .string(let text) where text.lowercased() == "false" || text.isEmpty:
-            return (RuleParameters(skipInactiveTaskDefinitions: false), warnings)
+        var parameters = RuleParameters()
+        switch object[skipInactiveKey] {
+        case nil:
+            break
+        case .bool(let flag)?:
+            parameters.skipInactiveTaskDefinitions = flag
+        case .string(let text)? where text.lowercased() == "true":
+            parameters.skipInactiveTaskDefinitions = true
+        case .string(let text)? where text.lowercased() == "false" || text.isEmpty:
+            parameters.skipInactiveTaskDefinitions = false
         default:
-            warnings.append("ruleParameters.\(skipInactiveKey) must be \"true\" or \"false\"; using the default (false)")
-            return (RuleParameters(), warnings)
+            problems.append("ruleParameters.\(skipInactiveKey) must be \"true\" or \"false\"")
         }
+        return problems.isEmpty ? .success(parameters) : .failure(Problem(text: problems.joined(separator: "; ")))
     }
 }
 

@@ -86,9 +86,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The awsJson wire form: epoch seconds as a JSON number, with a millisecond fraction when there is one.
     public var epochSecondsJSON: JSONValue {
-        let seconds = epochMilliseconds >= 0 ? epochMilliseconds / 1_000 : -((-epochMilliseconds + 999) / 1_000)
-        let millis = Int(epochMilliseconds - seconds * 1_000)
-        return .number(millis == 0 ? String(seconds) : "\(seconds).\(CivilTime.pad(millis, 3))")
+        let magnitude = epochMilliseconds.magnitude
+        let sign = epochMilliseconds < 0 ? "-" : ""
+        let seconds = magnitude / 1_000
+        let millis = Int(magnitude % 1_000)
+        return .number(millis == 0 ? "\(sign)\(seconds)" : "\(sign)\(seconds).\(CivilTime.pad(millis, 3))")
     }
 
     /// ISO-8601 UTC with milliseconds.

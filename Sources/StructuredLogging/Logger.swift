@@ -111,7 +111,8 @@ public struct Logger: Sendable {
     /// Formats and writes one line when `level` is enabled; the message is not built otherwise.
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ extra: KeyValuePairs<String, LogValue>) {
         guard isEnabled(level) else { return }
-        let all = fields + extra.map { ($0.key, $0.value) }
+        let overridden = Set(extra.map(\.key))
+        let all = fields.filter { !overridden.contains($0.0) } + extra.map { ($0.key, $0.value) }
         writer(render(level: level, message: message(), fields: all))
     }
 
