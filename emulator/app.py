@@ -5,14 +5,17 @@ import os
 import sys
 import threading
 
+from .compliance import ComplianceStore, PageTokens
 from .config_ops import ConfigData, EvaluationStore, HistoryStore
 from .control import ControlAPI, ControlHandler
 from .fake_config import ConfigHandler, ConfigService
 from .faults import FaultQueues
 from .httputil import LoopbackServer
-from .journal import Journal
+from .inventory import (TASKDEF, InventoryStore, load_rdk_configuration, normalize_item,
+                        taskdef_item)
+from .journal import Journal, wall_ms
 from .model_check import ModelChecker
-from .runtime_api import RuntimeAPIHandler, RuntimeState
+from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE, RuntimeAPIHandler, RuntimeState
 from .sigv4_check import SigV4Verifier
 
 DEFAULT_ACCESS_KEY_ID = "AKIDEXAMPLE"
@@ -22,6 +25,7 @@ DEFAULT_SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE+/=emulator"
 DEFAULT_REGION = "us-west-2"
 SEED_HISTORY = "payloads/derived_get-resource-config-history_response_ecs-taskdef_pidmode-host.json"
 CONFIG_MODEL = os.path.join("config", "2014-11-12", "service-2.json")
+DEFAULT_RULE_NAME = "ecs-task-definition-pid-mode-custom"
 
 
 def default_testdata_dir():
@@ -42,6 +46,62 @@ def load_seed_history(testdata_dir):
     for item in items:
         seeded.setdefault((item["resourceType"], item["resourceId"]), []).append(item)
     return seeded
+
+
+def default_inventory(testdata_dir, region=DEFAULT_REGION):
+    """The seeded inventory (ECS task definitions, in this order):
+
+    - ``testtaskdef``: the GetResourceConfigHistory seed item verbatim (revision 2, status OK,
+      ``PidMode: host``) -> NON_COMPLIANT;
+    - ``webapp``: revision 3, ``PidMode: task`` -> COMPLIANT;
+    - ``batch-worker``: the RDK example as discovered (status ResourceDiscovered, no PidMode)
+      -> COMPLIANT;
+    - ``legacy-agent``: revision 4, ``Status: INACTIVE`` and ``PidMode: host`` -> NON_COMPLIANT
+      (deregistered revisions are evaluated unless SkipInactiveTaskDefinitions);
+    - ``old-cron``: status ResourceDeleted (no configuration): not listed by default, never returned.
+    """
+    items = [normalize_item(item, region) for key, history in load_seed_history(testdata_dir).items()
+             for item in history[-1:] if key == (TASKDEF, "testtaskdef")]
+    template = load_rdk_configuration(testdata_dir)
+    items.append(taskdef_item(template, "webapp", 3, "task", capture_time=1705612010.25,
+                              region=region))
+    items.append(taskdef_item(template, "batch-worker", 1, None, status="ResourceDiscovered",
+                              capture_time=1705614431.981, region=region))
+    items.append(taskdef_item(template, "legacy-agent", 4, "host", td_status="INACTIVE",
+                              capture_time=1705580001.5, region=region))
+    items.append(taskdef_item(template, "old-cron", 2, None, status="ResourceDeleted",
+                              capture_time=1705590000.0, region=region))
+    return items
+
+
+def default_compliance():
+    """Seeded results of the default rule: ``testtaskdef`` (still in the inventory) and
+    ``retired-family`` (gone from it, so a sweep reports it NOT_APPLICABLE), both NON_COMPLIANT."""
+    return {DEFAULT_RULE_NAME: [
+        {"resourceType": TASKDEF, "resourceId": "testtaskdef", "complianceType": "NON_COMPLIANT",
+         "orderingTimestamp": 1705615540.112,
+         "annotation": "pidMode is 'host' (testtaskdef:2): containers share the host's process "
+                       "namespace. Remove pidMode or set it to 'task'."},
+        {"resourceType": TASKDEF, "resourceId": "retired-family", "complianceType": "NON_COMPLIANT",
+         "orderingTimestamp": 1704067200.0,
+         "annotation": "pidMode is 'host' (retired-family:7): containers share the host's process "
+                       "namespace. Remove pidMode or set it to 'task'."},
+    ]}
+
+
+def event_rule_and_token(event):
+    """``(configRuleName, resultToken)`` of a Lambda event (bytes or object), else Nones."""
+    if isinstance(event, (bytes, bytearray)):
+        try:
+            event = json.loads(event.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None, None
+    if not isinstance(event, dict):
+        return None, None
+    rule, token = event.get("configRuleName"), event.get("resultToken")
+    if isinstance(rule, str) and rule and isinstance(token, str) and token:
+        return rule, token
+    return None, None
 
 
 def stderr_log(line):
@@ -77,8 +137,13 @@ class Emulator:
         self.config_faults = FaultQueues(self.journal.lock)
         self.runtime_faults = FaultQueues(self.journal.lock)
         verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "config")
-        data = ConfigData(HistoryStore(self.journal.lock, load_seed_history(self.testdata_dir)),
-                          EvaluationStore(self.journal.lock))
+        self.taskdef_template = load_rdk_configuration(self.testdata_dir)  # for /inventory/generate
+        lock = self.journal.lock
+        data = ConfigData(HistoryStore(lock, load_seed_history(self.testdata_dir)),
+                          EvaluationStore(lock),
+                          InventoryStore(lock, default_inventory(self.testdata_dir, region)),
+                          ComplianceStore(lock, default_compliance()),
+                          PageTokens(lock))
         self.config = ConfigService(self.journal, verifier, self.model, self.config_faults, data,
                                     self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
@@ -106,14 +171,32 @@ class Emulator:
                 "control": f"http://127.0.0.1:{self.control_server.port}",
                 "region": self.region, **self.credentials}
 
+    def invoke(self, event, timeout_ms=DEFAULT_TIMEOUT_MS, trace_id=GENERATE,
+               header_case="canonical", request_id=None):
+        """Queue raw ``event`` bytes (like the control API's ``/invoke``); return the view.
+
+        An event with ``configRuleName`` and ``resultToken`` maps that token to that rule first,
+        so the invocation's PutEvaluations update the rule's compliance results.
+        """
+        rule, token = event_rule_and_token(event)
+        if rule is not None:
+            self.config.data.compliance.map_token(token, rule, invoked_at_ms=wall_ms())
+        return self.runtime.enqueue(event, timeout_ms, trace_id, header_case, request_id)
+
+    def restore_data(self):
+        """Restore the seeded Config data (history, inventory, marks, compliance results) and
+        forget result-token mappings and page tokens; calls and evaluations are kept."""
+        with self.journal.lock:
+            self.config.data.reset()
+
     def reset(self):
         """Clear invocations, calls, evaluations, faults, init errors and the journal; restore
-        the seeded history. Sequence numbers keep increasing."""
+        the seeded Config data (``restore_data``). Sequence numbers keep increasing."""
         with self.journal.lock:
             self.config_faults.clear()
             self.runtime_faults.clear()
             self.config.clear()
-            self.config.data.history.reset()
+            self.restore_data()
             self.runtime.reset()
             self.journal.clear()
 

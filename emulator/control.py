@@ -13,22 +13,39 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     POST /runtime-faults      {"next": [...], "response": [...], "replace"?}
     POST /history             {"resourceType", "resourceId", "configurationItems": [...]}
     GET  /history             all seeded histories
+    POST /inventory           {"items": [API-shape items], "replace"?: false}
+    GET  /inventory           counts per type/status and the marks; ?resourceType=&resourceId= one item
+    POST /inventory/generate  {"count", "hostEvery"?: 7, "resourceType"?, "idPrefix"?: "family-",
+                               "statuses"?: {status: everyN}, "inactiveEvery"?: 0, "replace"?: true}
+    POST /inventory/delete-between-calls  {"resourceIds": [...], "resourceType"?, "replace"?}
+    POST /inventory/unprocessed           {"resourceIds": [...], "rounds"?: 1, "resourceType"?}
+    POST /compliance          {"configRuleName", "results": [{resourceType, resourceId,
+                               complianceType, orderingTimestamp, annotation?}], "replace"?: false}
+    GET  /compliance          ?configRuleName=  per-rule results (all rules without it)
+    POST /result-tokens       {"resultToken", "configRuleName"}
+    GET  /result-tokens       the result-token -> rule map
     GET  /init-errors         recorded POST /init/error calls
     GET  /state               {"firstNextAtMs", "firstNextMonotonicNs", "pollers", "queued", ...}
     GET  /journal             ?since=<seq>  the shared event log
     GET  /info                the start-up line's JSON
-    POST /reset               clear everything except the seeded defaults
+    POST /reset               clear everything; restore the seeded defaults
+
+``/invoke`` of an event with ``configRuleName`` and ``resultToken`` maps that token to that rule.
 """
 
 import base64
 import json
 import re
 
+from .compliance import ComplianceError, normalize_result
 from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
 from .httputil import BaseHandler
+from .inventory import ITEM_STATUSES, TASKDEF, InventoryError, generate_items, normalize_item
+from .model_check import ShapeWalker
 from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE
 
 MAX_WAIT_SECONDS = 600
+MAX_GENERATED_ITEMS = 1_000_000
 
 
 class ControlError(Exception):
@@ -74,6 +91,15 @@ class ControlAPI:
             ("POST", r"/runtime-faults", self.add_runtime_faults),
             ("POST", r"/history", self.set_history),
             ("GET", r"/history", self.get_history),
+            ("POST", r"/inventory", self.put_inventory),
+            ("GET", r"/inventory", self.get_inventory),
+            ("POST", r"/inventory/generate", self.generate_inventory),
+            ("POST", r"/inventory/delete-between-calls", self.delete_between_calls),
+            ("POST", r"/inventory/unprocessed", self.unprocessed),
+            ("POST", r"/compliance", self.seed_compliance),
+            ("GET", r"/compliance", self.get_compliance),
+            ("POST", r"/result-tokens", self.map_result_token),
+            ("GET", r"/result-tokens", self.result_tokens),
             ("GET", r"/init-errors", self.init_errors),
             ("GET", r"/state", self.state),
             ("GET", r"/journal", self.journal),
@@ -107,8 +133,8 @@ class ControlAPI:
         if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int):
             raise ControlError("timeoutMs must be an integer")
         try:
-            view = self.emu.runtime.enqueue(event_bytes(payload), timeout_ms, trace_id,
-                                            header_case, payload.get("requestId"))
+            view = self.emu.invoke(event_bytes(payload), timeout_ms, trace_id, header_case,
+                                   payload.get("requestId"))
         except ValueError as exc:
             raise ControlError(str(exc)) from None
         return {"requestId": view["requestId"], "traceId": view["traceId"]}
@@ -178,6 +204,115 @@ class ControlAPI:
     def get_history(self, query, body):
         return self.emu.config.data.history.snapshot()
 
+    # ------------------------------------------------------------------ inventory
+
+    def put_inventory(self, query, body):
+        payload = _require_object(body)
+        raw_items = payload.get("items")
+        if not isinstance(raw_items, list):
+            raise ControlError("need items (a list of API-shape configuration items)")
+        shape = self.emu.model.model.shape_for("BaseConfigurationItem")
+        items = []
+        for index, raw in enumerate(raw_items):
+            where = f"items[{index}]"
+            try:
+                item = normalize_item(raw, self.emu.region, where=where)
+            except InventoryError as exc:
+                raise ControlError(str(exc)) from None
+            walker = ShapeWalker()
+            walker.walk(item, shape, where)
+            if walker.errors:
+                raise ControlError("; ".join(walker.errors))
+            items.append(item)
+        total = self.emu.config.data.inventory.put(items, replace=bool(payload.get("replace")))
+        return {"stored": len(items), "total": total}
+
+    def get_inventory(self, query, body):
+        inventory = self.emu.config.data.inventory
+        if "resourceId" in query:
+            key = (query.get("resourceType", TASKDEF), query["resourceId"])
+            item = inventory.get(key)
+            if item is None:
+                raise ControlError(f"no item {key[0]}/{key[1]}", 404)
+            return item
+        return inventory.summary()
+
+    def generate_inventory(self, query, body):
+        payload = _require_object(body)
+        count = _int_field(payload, "count", None, 0, MAX_GENERATED_ITEMS)
+        host_every = _int_field(payload, "hostEvery", 7, 0)
+        inactive_every = _int_field(payload, "inactiveEvery", 0, 0)
+        resource_type = payload.get("resourceType", TASKDEF)
+        id_prefix = payload.get("idPrefix", "family-")
+        if not isinstance(resource_type, str) or not resource_type or not isinstance(id_prefix, str):
+            raise ControlError("resourceType must be a non-empty string, idPrefix a string")
+        statuses = payload.get("statuses") or {}
+        if not isinstance(statuses, dict) or any(
+                name not in ITEM_STATUSES or isinstance(every, bool) or not isinstance(every, int)
+                or every < 0 for name, every in statuses.items()):
+            raise ControlError(f"statuses must map a status in {list(ITEM_STATUSES)} to 'every N-th' "
+                               "(a non-negative integer)")
+        items, summary = generate_items(self.emu.taskdef_template, count, host_every, resource_type,
+                                        id_prefix, statuses, inactive_every, self.emu.region)
+        replace = payload.get("replace", True)
+        summary["total"] = self.emu.config.data.inventory.put(items, replace=bool(replace))
+        summary["replaced"] = bool(replace)
+        return summary
+
+    def delete_between_calls(self, query, body):
+        keys, payload = _resource_keys(body)
+        marked = self.emu.config.data.inventory.mark_deleted_between_calls(
+            keys, replace=bool(payload.get("replace")))
+        return {"deletedBetweenCalls": [{"resourceType": t, "resourceId": i} for t, i in marked],
+                "unknown": self._unknown(keys)}
+
+    def unprocessed(self, query, body):
+        keys, payload = _resource_keys(body)
+        rounds = _int_field(payload, "rounds", 1, 0)
+        marks = self.emu.config.data.inventory.mark_unprocessed(keys, rounds)
+        return {"unprocessed": [{"resourceType": t, "resourceId": i, "roundsLeft": n}
+                                for (t, i), n in sorted(marks.items())],
+                "unknown": self._unknown(keys)}
+
+    def _unknown(self, keys):
+        """Keys that are not in the inventory (accepted anyway; reported to catch typos)."""
+        inventory = self.emu.config.data.inventory
+        return [{"resourceType": t, "resourceId": i} for t, i in keys if not inventory.known((t, i))]
+
+    # ------------------------------------------------------------------ compliance
+
+    def seed_compliance(self, query, body):
+        payload = _require_object(body)
+        rule = payload.get("configRuleName")
+        results = payload.get("results", [])
+        if not isinstance(rule, str) or not rule or not isinstance(results, list):
+            raise ControlError("need configRuleName (non-empty string) and results (list)")
+        try:
+            normalized = [normalize_result(r, f"results[{i}]") for i, r in enumerate(results)]
+        except ComplianceError as exc:
+            raise ControlError(str(exc)) from None
+        total = self.emu.config.data.compliance.seed(rule, normalized,
+                                                     replace=bool(payload.get("replace")))
+        return {"configRuleName": rule, "stored": len(normalized), "total": total}
+
+    def get_compliance(self, query, body):
+        rule = query.get("configRuleName")
+        snapshot = self.emu.config.data.compliance.snapshot(rule)
+        if rule is not None and rule not in snapshot:
+            raise ControlError(f"no compliance results for rule {rule!r}", 404)
+        return snapshot
+
+    def map_result_token(self, query, body):
+        payload = _require_object(body)
+        token, rule = payload.get("resultToken"), payload.get("configRuleName")
+        if not isinstance(token, str) or not token or not isinstance(rule, str) or not rule:
+            raise ControlError("need resultToken and configRuleName (non-empty strings)")
+        self.emu.config.data.compliance.map_token(token, rule)
+        return {"resultToken": token, "configRuleName": rule}
+
+    def result_tokens(self, query, body):
+        return self.emu.config.data.compliance.token_map()
+
     # ------------------------------------------------------------------ misc
 
     def journal(self, query, body):
@@ -196,6 +331,26 @@ def _require_object(body):
     if not isinstance(body, dict):
         raise ControlError("request body must be a JSON object")
     return body
+
+
+def _int_field(payload, name, default, low, high=None):
+    """An integer member (``default`` None: required) within ``[low, high]``, or ControlError."""
+    value = payload.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or \
+            (high is not None and value > high):
+        bounds = f">= {low}" + (f" and <= {high}" if high is not None else "")
+        raise ControlError(f"{name} must be an integer {bounds}, got {value!r}")
+    return value
+
+
+def _resource_keys(body):
+    """``([(type, id)], payload)`` from ``{"resourceIds": [...], "resourceType"?}``."""
+    payload = _require_object(body)
+    ids, resource_type = payload.get("resourceIds"), payload.get("resourceType", TASKDEF)
+    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids) or \
+            not isinstance(resource_type, str):
+        raise ControlError("need resourceIds (a list of non-empty strings); resourceType is a string")
+    return [(resource_type, i) for i in ids], payload
 
 
 def _normalize_all(specs, kinds):

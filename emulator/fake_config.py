@@ -4,13 +4,15 @@ Order of processing for every ``POST /``:
 
 1. the call is recorded at once (journal seq, trace header, body) with ``status: null``;
 2. protocol (method, path, X-Amz-Target, Content-Type, JSON), SigV4 and model/semantic checks
-   are all evaluated and recorded, whatever happens next;
+   are all evaluated and recorded, whatever happens next (semantic checks see ``ConfigData``, e.g.
+   to validate page tokens);
 3. a queued fault for the operation (else for ``"*"``) is consumed: ``drop``/``throttle``/
    ``http500``/``http503``/``error`` replace the answer, ``slow`` delays it,
    ``failedEvaluations`` modifies a successful PutEvaluations;
 4. otherwise the first failed check answers (protocol 400, SigV4 403, model 400 ValidationException,
    semantic 400), else the operation in ``config_ops.OPERATIONS`` runs;
-5. the record gets its final ``status`` and a ``completedSeq`` (a journal seq taken just before the
+5. the record gets the operation's ``result`` summary (page size, counts), its final ``status`` and
+   a ``completedSeq`` (a journal seq taken just before the
    reply bytes are written, so anything the client does after reading the reply is later).
 """
 
@@ -148,6 +150,7 @@ class ConfigService:
             "resultToken": body.get("ResultToken") if isinstance(body, dict) else None,
             "receivedAtMs": wall_ms(), "completedSeq": None, "dropped": False,
             "userAgent": headers.get("user-agent"), "requestId": str(uuid.uuid4()),
+            "result": None,
             "rawBody": None if body is not None else request.body.decode("utf-8", "replace")[:2000],
         }
         with self.journal.lock:
@@ -199,7 +202,7 @@ class ConfigService:
         """
         errors, warnings = self.model.validate_input(call["operation"], call["body"])
         check = config_ops.OPERATIONS[call["operation"]].check
-        semantic = check(call["body"]) if check and not errors else []
+        semantic = check(call["body"], self.data) if check and not errors else []
         errors = errors + [f"semantic: {e.error_type}: {e.message}" for e in semantic]
         return errors, warnings, semantic
 
@@ -215,9 +218,12 @@ class ConfigService:
         """Run the operation's handler; map ConfigApiError to an error reply."""
         ctx = OperationContext(body=call["body"], call=call, data=self.data, fault=fault)
         try:
-            return ConfigReply(200, config_ops.OPERATIONS[call["operation"]].run(ctx))
+            reply = ConfigReply(200, config_ops.OPERATIONS[call["operation"]].run(ctx))
         except ConfigApiError as exc:
-            return _error_reply(exc)
+            reply = _error_reply(exc)
+        if ctx.result:
+            self._update(call, result=dict(ctx.result))
+        return reply
 
 
 def _error_reply(error):
@@ -233,6 +239,8 @@ def _summary(call):
         extra += f" error={call['errorType']}"
     if call["modelErrors"]:
         extra += f" modelErrors={len(call['modelErrors'])}"
+    if call.get("result") and "pageSize" in call["result"]:
+        extra += f" page={call['result']['pageSize']}"
     return (f"config #{call['seq']} {call['operation']} -> {status} "
             f"sig={call['signature']}{extra}")
 

@@ -5,6 +5,12 @@ invokes every ``events/*.json`` (sorted, ``expected.json`` excluded), prints one
 with what Config accepted, compares with ``events/expected.json`` and ends with
 ``N passed, M failed``. Exit status 0 only if every event passed and the bootstrap stayed up.
 
+Before each event the seeded Config data (history, inventory, compliance results) is restored,
+so every event sees the same default state whatever ran before it; an event carrying
+``configRuleName`` and ``resultToken`` maps that token to that rule (its PutEvaluations update the
+rule's compliance results). Evaluations are matched to ``expected.json`` by resource, so a sweep's
+several evaluations may come in any order.
+
 Config calls are attributed to an invocation by their ``X-Amzn-Trace-Id`` (each invocation gets
 a unique trace id). Besides ``expected.json`` every event must satisfy: every call of the
 invocation valid SigV4, no model errors, HTTP 200, completed before the answer; no call without
@@ -24,6 +30,7 @@ from .app import Emulator, stderr_log
 
 SETTLE_SECONDS = 0.15  # after an answer, to catch calls made (wrongly) after it
 TIMESTAMP_TOLERANCE = 1.0  # seconds: integer or millisecond epoch seconds both pass
+MAX_PRINTED_EVALUATIONS = 40  # a big sweep prints the first ones and a count
 
 
 def parse_args(argv):
@@ -137,8 +144,9 @@ def run_event(emu, proc, path, timeout):
     """
     with open(path, "rb") as handle:
         raw = handle.read()
+    emu.restore_data()  # same seeded inventory/compliance/history for every event
     first_seq = emu.journal.last_seq
-    queued = emu.runtime.enqueue(raw, timeout_ms=int(timeout * 1000))
+    queued = emu.invoke(raw, timeout_ms=int(timeout * 1000))
     request_id, trace = queued["requestId"], queued["traceId"]
     deadline = time.monotonic() + timeout
     view = queued
@@ -219,28 +227,53 @@ def expectation_problems(result, expected):
     return problems
 
 
+def _resource_of(evaluation):
+    return (evaluation.get("complianceResourceType"), evaluation.get("complianceResourceId"))
+
+
 def _evaluation_problems(actual, expected):
-    """Compare accepted evaluations with the expected list (in order) and per-event fields."""
+    """Compare accepted evaluations with the expected ones, matched by resource (type and id), and
+    check the per-event fields. A resource evaluated twice is a problem."""
     wanted = expected.get("evaluations", [])
-    if len(actual) != len(wanted):
-        return [f"{len(actual)} evaluation(s) accepted, expected {len(wanted)}"]
     problems = []
-    for index, (got, want) in enumerate(zip(actual, wanted), start=1):
+    if len(actual) != len(wanted):
+        problems.append(f"{len(actual)} evaluation(s) accepted, expected {len(wanted)}")
+    by_resource = {}
+    for got in actual:
+        by_resource.setdefault(_resource_of(got), []).append(got)
+    for resource, got_list in by_resource.items():
+        if len(got_list) > 1:
+            problems.append(f"{resource[0]} {resource[1]}: evaluated {len(got_list)} times")
+    wanted_resources = {_resource_of(want) for want in wanted}
+    unexpected = [r for r in by_resource if r not in wanted_resources]
+    if unexpected:
+        shown = ", ".join(f"{t} {i}" for t, i in unexpected[:5])
+        problems.append(f"unexpected evaluation(s) for {shown}"
+                        + (f" (+{len(unexpected) - 5} more)" if len(unexpected) > 5 else ""))
+    for want in wanted:
+        label = f"evaluation {want.get('complianceResourceId')}"
+        got_list = by_resource.get(_resource_of(want))
+        if not got_list:
+            problems.append(f"{label}: missing")
+            continue
+        got = got_list[0]
         for key, value in want.items():
             if key == "annotationPresent":
                 if bool(got.get("annotation")) != value:
-                    problems.append(f"evaluation {index}: annotation present={bool(got.get('annotation'))}")
+                    problems.append(f"{label}: annotation present={bool(got.get('annotation'))}")
             elif key == "orderingTimestamp":
                 stamp = got.get(key)
                 if not isinstance(stamp, (int, float)) or abs(stamp - value) > TIMESTAMP_TOLERANCE:
-                    problems.append(f"evaluation {index}: orderingTimestamp {stamp!r}, expected {value}")
+                    problems.append(f"{label}: orderingTimestamp {stamp!r}, expected {value}")
             elif got.get(key) != value:
-                problems.append(f"evaluation {index}: {key} {got.get(key)!r}, expected {value!r}")
+                problems.append(f"{label}: {key} {got.get(key)!r}, expected {value!r}")
+    for index, got in enumerate(actual, start=1):
+        label = f"evaluation {got.get('complianceResourceId') or index}"
         if "testMode" in expected and got.get("testMode") != expected["testMode"]:
-            problems.append(f"evaluation {index}: TestMode {got.get('testMode')}, "
+            problems.append(f"{label}: TestMode {got.get('testMode')}, "
                             f"expected {expected['testMode']}")
         if "resultToken" in expected and got.get("resultToken") != expected["resultToken"]:
-            problems.append(f"evaluation {index}: ResultToken {got.get('resultToken')!r}, "
+            problems.append(f"{label}: ResultToken {got.get('resultToken')!r}, "
                             f"expected {expected['resultToken']!r}")
     return problems
 
@@ -257,15 +290,54 @@ def print_block(name, result, problems):
         print(f"   outcome: error {error_type}: {message}")
     else:
         print(f"   outcome: {inv['state']}" + (f" {inv['body']}" if inv.get("body") else ""))
-    for ev in result["evaluations"]:
+    evaluations = result["evaluations"]
+    for ev in evaluations[:MAX_PRINTED_EVALUATIONS]:
         print(f"   evaluation: {ev['complianceResourceType']} {ev['complianceResourceId']} "
               f"{ev['complianceType']} TestMode={str(ev['testMode']).lower()} "
               f"orderingTimestamp={ev['orderingTimestamp']} annotation={ev['annotation']!r}")
+    if len(evaluations) > MAX_PRINTED_EVALUATIONS:
+        counts = {}
+        for ev in evaluations:
+            counts[ev["complianceType"]] = counts.get(ev["complianceType"], 0) + 1
+        print(f"   ... {len(evaluations) - MAX_PRINTED_EVALUATIONS} more; {len(evaluations)} in all: "
+              + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
     operations = ", ".join(c["operation"] or "?" for c in result["calls"])
     print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else ""))
+    details = call_details(result["calls"])
+    if details:
+        print(f"   call results: {details}")
     for problem in problems:
         print(f"   ! {problem}")
     sys.stdout.flush()
+
+
+def call_details(calls):
+    """``ListDiscoveredResources 4 ids; ...``: per-operation totals of a sweep's calls ("" if the
+    invocation made no inventory or compliance read)."""
+    sweep_ops = ("ListDiscoveredResources", "BatchGetResourceConfig",
+                 "GetComplianceDetailsByConfigRule")
+    if not any(c["operation"] in sweep_ops for c in calls):
+        return ""
+    totals = {}
+    for call in calls:
+        result = call.get("result") or {}
+        entry = totals.setdefault(call["operation"], {"calls": 0, "n": 0, "unprocessed": 0,
+                                                      "gone": 0})
+        entry["calls"] += 1
+        entry["n"] += result.get("pageSize", result.get("accepted", 0)) or 0
+        entry["unprocessed"] += result.get("unprocessed", 0)
+        entry["gone"] += result.get("deletedBetweenCalls", 0)
+    nouns = {"ListDiscoveredResources": "ids", "BatchGetResourceConfig": "items",
+             "GetComplianceDetailsByConfigRule": "results", "PutEvaluations": "evaluations"}
+    parts = []
+    for operation, entry in totals.items():
+        text = f"{operation} {entry['n']} {nouns.get(operation, '')} in {entry['calls']} call(s)"
+        if entry["unprocessed"]:
+            text += f", {entry['unprocessed']} unprocessed"
+        if entry["gone"]:
+            text += f", {entry['gone']} deleted between calls"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 # ====================================================================== main

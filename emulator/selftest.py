@@ -28,6 +28,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError, HTTPClientError
 
 from .app import default_testdata_dir
+from .model_check import ModelChecker, ShapeWalker
 from .sigv4_check import SigV4Error, SigV4Verifier
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -625,6 +626,333 @@ def journal_orders_calls_before_answer(h):
     calls = h.ok("GET", f"/calls?traceHeader={urllib.request.quote(trace)}")
     check(len(calls) == 1 and calls[0]["completedSeq"] < view["answerSeq"], (calls, view))
     check(calls[0]["seq"] > view["deliveredSeq"], (calls, view))
+
+
+# ====================================================================== inventory, sweep reads, compliance
+
+RULE = "ecs-task-definition-pid-mode-custom"
+_MODEL = []
+
+
+def conforms(operation, reply):
+    """Problems of a raw JSON reply against the operation's *output* shape (empty = conforms)."""
+    if not _MODEL:
+        _MODEL.append(ModelChecker(os.path.join(default_testdata_dir(), "aws-models", "config",
+                                                "2014-11-12", "service-2.json")))
+    walker = ShapeWalker()
+    walker.walk(reply, _MODEL[0].model.operation_model(operation).output_shape, "")
+    # min/max are input constraints: AWS documents an *empty* unprocessedResourceKeys list although
+    # ResourceKeys has min 1. Types, unknown members and enums still count.
+    return [e for e in walker.errors if "Member must have length" not in e
+            and "Member must have value" not in e]
+
+
+def list_ids(h, **params):
+    """All resource ids of ListDiscoveredResources (botocore), following nextToken."""
+    client, ids, pages = h.client(validate=True), [], []
+    params.setdefault("resourceType", TASKDEF)
+    while True:
+        reply = client.list_discovered_resources(**params)
+        pages.append(len(reply["resourceIdentifiers"]))
+        ids += [r["resourceId"] for r in reply["resourceIdentifiers"]]
+        if not reply.get("nextToken"):
+            return ids, pages
+        params["nextToken"] = reply["nextToken"]
+
+
+def keys(*ids):
+    return [{"resourceType": TASKDEF, "resourceId": i} for i in ids]
+
+
+@test
+def inventory_default_seed_and_filters(h):
+    h.ok("POST", "/reset")
+    ids, pages = list_ids(h, limit=100)
+    check(ids == ["testtaskdef", "webapp", "batch-worker", "legacy-agent"] and pages == [4],
+          (ids, pages))
+    status, reply = h.raw_config("ListDiscoveredResources", {"resourceType": TASKDEF,
+                                                             "includeDeletedResources": True})
+    check(status == 200 and not conforms("ListDiscoveredResources", reply), reply)
+    deleted = [r for r in reply["resourceIdentifiers"] if r["resourceId"] == "old-cron"]
+    check(len(reply["resourceIdentifiers"]) == 5 and deleted and
+          isinstance(deleted[0]["resourceDeletionTime"], (int, float)), reply)
+    check(list_ids(h, resourceName="webapp:3")[0] == ["webapp"], "resourceName filter")
+    check(list_ids(h, resourceIds=["legacy-agent", "nope", "testtaskdef"])[0] ==
+          ["testtaskdef", "legacy-agent"], "resourceIds filter keeps inventory order")
+    check(list_ids(h, resourceType="AWS::EC2::Instance")[0] == [], "other type is empty")
+    expect_client_error(lambda: h.client().list_discovered_resources(
+        resourceType=TASKDEF, resourceIds=["webapp"], resourceName="webapp:3"), "ValidationException")
+    expect_client_error(lambda: h.client().list_discovered_resources(resourceType="AWS::Nope::X"),
+                        "ValidationException", "enum value set")
+    summary = h.ok("GET", "/inventory")
+    check(summary["byType"][TASKDEF] == {"total": 5, "listed": 4, "byStatus": {
+        "OK": 3, "ResourceDiscovered": 1, "ResourceDeleted": 1}}, summary)
+    item = h.ok("GET", "/inventory?resourceId=legacy-agent")
+    check('"Status":"INACTIVE"' in item["configuration"] and '"PidMode":"host"' in item["configuration"],
+          item)
+
+
+@test
+def list_paging_250_items_in_3_pages(h):
+    reply = h.ok("POST", "/inventory/generate", {"count": 250, "hostEvery": 7})
+    check(reply["total"] == 250 and reply["byPidMode"]["host"] == 35, reply)
+    ids, pages = list_ids(h, limit=100)
+    check(pages == [100, 100, 50] and len(set(ids)) == 250, pages)
+    check(ids[0] == "family-00001" and ids[-1] == "family-00250", (ids[0], ids[-1]))
+    recorded = [c["result"]["pageSize"] for c in h.ok("GET", "/calls?operation=ListDiscoveredResources")
+                if c["status"] == 200]
+    check(recorded[-3:] == [100, 100, 50], recorded)
+    paginated = [r["resourceId"] for page in h.client().get_paginator("list_discovered_resources")
+                 .paginate(resourceType=TASKDEF) for r in page["resourceIdentifiers"]]
+    check(paginated == ids, "botocore paginator (limit absent = 100) sees the same ids")
+    check(list_ids(h, limit=0)[1] == [100, 100, 50], "limit 0 means 100")
+    expect_client_error(lambda: h.client().list_discovered_resources(resourceType=TASKDEF, limit=101),
+                        "ValidationException", "less than or equal to 100")
+
+
+@test
+def list_token_is_bound_to_its_parameters(h):
+    client = h.client()
+    first = client.list_discovered_resources(resourceType=TASKDEF, limit=100)
+    token = first["nextToken"]
+    again = client.list_discovered_resources(resourceType=TASKDEF, limit=100, nextToken=token)
+    check(again["resourceIdentifiers"][0]["resourceId"] == "family-00101", again)
+    for other in ({"limit": 50}, {"limit": 0, "resourceType": "AWS::EC2::Instance"},
+                  {"limit": 100, "includeDeletedResources": True}, {"limit": 100, "resourceName": "x"}):
+        params = {"resourceType": TASKDEF, "nextToken": token, **other}
+        expect_client_error(lambda: client.list_discovered_resources(**params),
+                            "InvalidNextTokenException")
+    expect_client_error(lambda: client.list_discovered_resources(
+        resourceType=TASKDEF, limit=100, nextToken="bm90LWEtdG9rZW4="), "InvalidNextTokenException")
+    check(any("InvalidNextTokenException" in e for e in h.last_call()["modelErrors"]),
+          h.last_call()["modelErrors"])
+    h.ok("POST", "/inventory/generate", {"count": 250, "idPrefix": "other-"})  # replaced
+    expect_client_error(lambda: client.list_discovered_resources(
+        resourceType=TASKDEF, limit=100, nextToken=token), "InvalidNextTokenException")
+
+
+@test
+def batch_get_101_keys_is_validation_exception(h):
+    expect_client_error(lambda: h.client().batch_get_resource_config(
+        resourceKeys=keys(*[f"family-{i:05d}" for i in range(1, 102)])),
+        "ValidationException", "at 'resourceKeys' failed to satisfy constraint: Member must have "
+                               "length less than or equal to 100")
+    expect_client_error(lambda: h.client().batch_get_resource_config(resourceKeys=[]),
+                        "ValidationException", "greater than or equal to 1")
+
+
+@test
+def batch_get_returns_api_shape_items(h):
+    h.ok("POST", "/reset")
+    status, reply = h.raw_config("BatchGetResourceConfig", {"resourceKeys": keys(
+        "testtaskdef", "webapp", "batch-worker", "legacy-agent", "old-cron", "nope")})
+    check(status == 200 and not conforms("BatchGetResourceConfig", reply), (status, reply))
+    items = {i["resourceId"]: i for i in reply["baseConfigurationItems"]}
+    check(list(items) == ["testtaskdef", "webapp", "batch-worker", "legacy-agent"], list(items))
+    check(reply["unprocessedResourceKeys"] == [], reply["unprocessedResourceKeys"])
+    host = items["testtaskdef"]
+    check(isinstance(host["configuration"], str) and '"PidMode":"host"' in host["configuration"]
+          and host["configurationItemCaptureTime"] == 1705615540.112
+          and host["configurationStateId"] == "1705615540112" and host["resourceName"] == "testtaskdef:2"
+          and "tags" not in host and "relationships" not in host, host)
+    check('"PidMode":"task"' in items["webapp"]["configuration"], items["webapp"])
+    check("PidMode" not in items["batch-worker"]["configuration"]
+          and items["batch-worker"]["configurationItemStatus"] == "ResourceDiscovered", "batch-worker")
+    result = h.last_call()["result"]
+    check(result["returned"] == 4 and result["deleted"] == 1 and result["unknown"] == 1, result)
+    h.client(validate=True).batch_get_resource_config(resourceKeys=keys("webapp"))  # botocore parses it
+
+
+@test
+def batch_get_unprocessed_keys(h):
+    h.ok("POST", "/inventory/generate", {"count": 250})
+    batch = keys(*[f"family-{i:05d}" for i in range(1, 101)])
+    reply = h.ok("POST", "/inventory/unprocessed", {"resourceIds": ["family-00003", "family-00050"],
+                                                    "rounds": 2})
+    check(len(reply["unprocessed"]) == 2 and reply["unknown"] == [], reply)
+    h.ok("POST", "/inventory/unprocessed", {"resourceIds": ["family-00007"], "rounds": 1_000_000})
+    client = h.client()
+    for round_number in (1, 2):
+        reply = client.batch_get_resource_config(resourceKeys=batch)
+        check(len(reply["baseConfigurationItems"]) == 97 and
+              [k["resourceId"] for k in reply["unprocessedResourceKeys"]] ==
+              ["family-00003", "family-00007", "family-00050"],
+              (round_number, reply["unprocessedResourceKeys"]))
+    reply = client.batch_get_resource_config(resourceKeys=keys("family-00003", "family-00050",
+                                                               "family-00007"))
+    check([i["resourceId"] for i in reply["baseConfigurationItems"]] ==
+          ["family-00003", "family-00050"] and
+          reply["unprocessedResourceKeys"] == keys("family-00007"), reply)
+    check(h.last_call()["result"]["unprocessed"] == 1, h.last_call()["result"])
+    left = h.ok("GET", "/inventory")["unprocessed"]
+    check(left == [{"resourceType": TASKDEF, "resourceId": "family-00007", "roundsLeft": 999_997}], left)
+
+
+@test
+def deleted_between_list_and_batch_get(h):
+    h.ok("POST", "/reset")
+    reply = h.ok("POST", "/inventory/delete-between-calls", {"resourceIds": ["webapp", "ghost"]})
+    check(reply["unknown"] == keys("ghost"), reply)
+    check("webapp" in list_ids(h)[0], "still listed")
+    reply = h.client().batch_get_resource_config(resourceKeys=keys("testtaskdef", "webapp"))
+    check([i["resourceId"] for i in reply["baseConfigurationItems"]] == ["testtaskdef"]
+          and reply["unprocessedResourceKeys"] == [], reply)
+    check(h.last_call()["result"]["deletedBetweenCalls"] == 1, h.last_call()["result"])
+
+
+@test
+def compliance_default_seed_and_paging(h):
+    h.ok("POST", "/reset")
+    client = h.client(validate=True)
+    reply = client.get_compliance_details_by_config_rule(
+        ConfigRuleName=RULE, ComplianceTypes=["COMPLIANT", "NON_COMPLIANT"], Limit=100)
+    seen = [(r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"],
+             r["ComplianceType"]) for r in reply["EvaluationResults"]]
+    check(seen == [("testtaskdef", "NON_COMPLIANT"), ("retired-family", "NON_COMPLIANT")]
+          and "NextToken" not in reply, seen)
+    types = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"]
+    results = [{"resourceType": TASKDEF, "resourceId": f"r{i:02d}", "complianceType": types[i % 3],
+                "orderingTimestamp": 1705600000 + i} for i in range(30)]
+    h.ok("POST", "/compliance", {"configRuleName": "paging-rule", "results": results})
+    status, page = h.raw_config("GetComplianceDetailsByConfigRule", {
+        "ConfigRuleName": "paging-rule", "ComplianceTypes": ["COMPLIANT", "NON_COMPLIANT"]})
+    check(status == 200 and not conforms("GetComplianceDetailsByConfigRule", page), page)
+    check(len(page["EvaluationResults"]) == 10 and page.get("NextToken"), "Limit absent = 10")
+    qualifier = page["EvaluationResults"][0]["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
+    check(qualifier == {"ConfigRuleName": "paging-rule", "ResourceType": TASKDEF, "ResourceId": "r00",
+                        "EvaluationMode": "DETECTIVE"}, qualifier)
+    ids, params, sizes = [], {"ConfigRuleName": "paging-rule",
+                              "ComplianceTypes": ["COMPLIANT", "NON_COMPLIANT"], "Limit": 8}, []
+    while True:
+        page = client.get_compliance_details_by_config_rule(**params)
+        sizes.append(len(page["EvaluationResults"]))
+        ids += [r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
+                for r in page["EvaluationResults"]]
+        if not page.get("NextToken"):
+            break
+        token = params["NextToken"] = page["NextToken"]
+    check(sizes == [8, 8, 4] and ids == [f"r{i:02d}" for i in range(30) if i % 3 != 2], (sizes, ids))
+    expect_client_error(lambda: client.get_compliance_details_by_config_rule(
+        ConfigRuleName="paging-rule", ComplianceTypes=["COMPLIANT"], Limit=8, NextToken=token),
+        "InvalidNextTokenException")
+    expect_client_error(lambda: client.get_compliance_details_by_config_rule(
+        ConfigRuleName="paging-rule", ComplianceTypes=["COMPLIANT", "NON_COMPLIANT"], Limit=9,
+        NextToken=token), "InvalidNextTokenException")
+    check(len(client.get_compliance_details_by_config_rule(ConfigRuleName="paging-rule", Limit=100)
+              ["EvaluationResults"]) == 30, "no ComplianceTypes = every type")
+
+
+@test
+def compliance_errors(h):
+    expect_client_error(lambda: h.client().get_compliance_details_by_config_rule(
+        ConfigRuleName="no-such-rule"), "NoSuchConfigRuleException")
+    expect_client_error(lambda: h.client().get_compliance_details_by_config_rule(
+        ConfigRuleName="r" * 65), "ValidationException", "less than or equal to 64")
+    expect_client_error(lambda: h.client().get_compliance_details_by_config_rule(
+        ConfigRuleName=RULE, ComplianceTypes=["INSUFFICIENT_DATA"]), "InvalidParameterValueException")
+    expect_client_error(lambda: h.client().get_compliance_details_by_config_rule(
+        ConfigRuleName=RULE, Limit=101), "ValidationException")
+
+
+@test
+def put_evaluations_update_the_rule_of_their_token(h):
+    h.ok("POST", "/reset")
+    h.ok("POST", "/result-tokens", {"resultToken": "sweep-token", "configRuleName": RULE})
+    client = h.client()
+    newer = datetime.datetime(2024, 1, 19, 0, 0, 0, 373000, tzinfo=datetime.timezone.utc)
+    older = datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc)
+    client.put_evaluations(ResultToken="sweep-token", Evaluations=[
+        evaluation("retired-family", "NOT_APPLICABLE", "gone", when=newer),
+        evaluation("testtaskdef", "COMPLIANT", None, when=older),  # older than the seed: ignored
+        evaluation("webapp", "COMPLIANT", None, when=newer)])
+    check(h.last_call()["result"]["complianceUpdates"] == 2, h.last_call()["result"])
+    client.put_evaluations(ResultToken="sweep-token", TestMode=True,
+                           Evaluations=[evaluation("webapp", "NON_COMPLIANT", when=newer)])
+    client.put_evaluations(ResultToken="unmapped", Evaluations=[evaluation("webapp", "NON_COMPLIANT",
+                                                                           when=newer)])
+    store = {e["resourceId"]: e for e in h.ok("GET", f"/compliance?configRuleName={RULE}")[RULE]}
+    check(store["retired-family"]["complianceType"] == "NOT_APPLICABLE"
+          and store["testtaskdef"]["complianceType"] == "NON_COMPLIANT"
+          and store["webapp"]["complianceType"] == "COMPLIANT", store)
+    reply = client.get_compliance_details_by_config_rule(
+        ConfigRuleName=RULE, ComplianceTypes=["COMPLIANT", "NON_COMPLIANT"], Limit=100)
+    check(sorted(r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
+                 for r in reply["EvaluationResults"]) == ["testtaskdef", "webapp"], reply)
+    webapp = [r for r in reply["EvaluationResults"]
+              if r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] == "webapp"][0]
+    # botocore sends whole seconds (1705622400), the store keeps what came over the wire
+    check(webapp["EvaluationResultIdentifier"]["OrderingTimestamp"] == newer.replace(microsecond=0)
+          and store["webapp"]["orderingTimestamp"] == 1705622400, (webapp, store["webapp"]))
+    check(h.ok("GET", "/evaluations")[-1]["configRuleName"] is None, "unmapped token has no rule")
+    check(h.control("GET", "/compliance?configRuleName=nope")[0] == 404, "unknown rule view")
+
+
+@test
+def invoke_maps_the_events_result_token(h):
+    h.ok("POST", "/reset")
+    h.ok("POST", "/invoke", {"event": {"configRuleName": "rule-from-event", "resultToken": "tok-e",
+                                       "invokingEvent": "{}"}})
+    check(h.ok("GET", "/result-tokens")["tok-e"]["configRuleName"] == "rule-from-event",
+          h.ok("GET", "/result-tokens"))
+    reply = h.client().get_compliance_details_by_config_rule(ConfigRuleName="rule-from-event")
+    check(reply["EvaluationResults"] == [], reply)  # the rule exists now, with no results
+    h.client().put_evaluations(ResultToken="tok-e", Evaluations=[evaluation("webapp", "COMPLIANT")])
+    results = h.client().get_compliance_details_by_config_rule(
+        ConfigRuleName="rule-from-event")["EvaluationResults"]
+    check(len(results) == 1 and results[0]["ComplianceType"] == "COMPLIANT", results)
+    h.ok("POST", "/reset")  # forget the queued invocation
+
+
+@test
+def throttle_fault_on_list_discovered_resources(h):
+    h.ok("POST", "/faults", {"operation": "ListDiscoveredResources", "faults": ["throttle"]})
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")  # other queue: unaffected
+    expect_client_error(lambda: h.client().list_discovered_resources(resourceType=TASKDEF),
+                        "ThrottlingException", "Rate exceeded")
+    call = h.last_call()
+    check(call["operation"] == "ListDiscoveredResources" and call["fault"] == "throttle"
+          and call["signature"] == "valid" and not call["modelErrors"], call)
+    check(len(list_ids(h)[0]) == 4, "queue consumed")
+    h.ok("POST", "/faults", {"operation": "BatchGetResourceConfig", "faults": ["http503"]})
+    expect_client_error(lambda: h.client().batch_get_resource_config(resourceKeys=keys("webapp")),
+                        "ServiceUnavailable")
+
+
+@test
+def control_api_rejects_bad_inventory(h):
+    for body in ({"items": [{"resourceType": TASKDEF}]},
+                 {"items": [{"resourceType": TASKDEF, "resourceId": "x",
+                             "configurationItemStatus": "Gone"}]},
+                 {"items": [{"resourceType": TASKDEF, "resourceId": "x", "awsRegion": 5}]},
+                 {"items": "nope"}):
+        check(h.control("POST", "/inventory", body)[0] == 400, f"accepted {body}")
+    for body in ({"count": -1}, {"count": 3, "statuses": {"Gone": 2}}, {}):
+        check(h.control("POST", "/inventory/generate", body)[0] == 400, f"accepted {body}")
+    check(h.control("POST", "/compliance", {"configRuleName": "x", "results": [
+        {"resourceType": TASKDEF, "resourceId": "a", "complianceType": "MAYBE"}]})[0] == 400, "MAYBE")
+    item = {"resourceType": TASKDEF, "resourceId": "posted", "resourceName": "posted:9",
+            "configurationItemCaptureTime": "2024-01-18T22:05:40.112Z", "configurationStateId": 17,
+            "configuration": {"Family": "posted", "PidMode": "host"}, "tags": {"a": "b"}}
+    check(h.ok("POST", "/inventory", {"items": [item]})["total"] == 6, "appended to the seed")
+    stored = h.client().batch_get_resource_config(resourceKeys=keys("posted"))["baseConfigurationItems"][0]
+    check(stored["configuration"] == '{"Family":"posted","PidMode":"host"}'
+          and stored["configurationStateId"] == "17" and "tags" not in stored, stored)
+    h.ok("POST", "/inventory", {"items": [item], "replace": True})
+    check(list_ids(h)[0] == ["posted"], "replace")
+
+
+@test
+def reset_restores_seeded_inventory_and_compliance(h):
+    h.ok("POST", "/inventory/generate", {"count": 120})
+    h.ok("POST", "/compliance", {"configRuleName": RULE, "results": [], "replace": True})
+    h.ok("POST", "/inventory/unprocessed", {"resourceIds": ["family-00001"], "rounds": 3})
+    h.ok("POST", "/reset")
+    check(list_ids(h)[0] == ["testtaskdef", "webapp", "batch-worker", "legacy-agent"], "inventory")
+    summary = h.ok("GET", "/inventory")
+    check(summary["unprocessed"] == [] and summary["deletedBetweenCalls"] == [], summary)
+    store = h.ok("GET", f"/compliance?configRuleName={RULE}")[RULE]
+    check([e["resourceId"] for e in store] == ["testtaskdef", "retired-family"], store)
+    check(h.ok("GET", "/result-tokens") == {}, "token map cleared")
 
 
 @test
