@@ -5,6 +5,13 @@ public struct AWSEnvironment: Sendable, Equatable {
     public var region: String
     public var credentials: Credentials
 
+    /// The ARN partition of the region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, else `aws`.
+    public var partition: String {
+        if region.hasPrefix("cn-") { return "aws-cn" }
+        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+        return "aws"
+    }
+
     public init(region: String, credentials: Credentials) {
         self.region = region
         self.credentials = credentials

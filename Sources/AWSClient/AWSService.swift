@@ -16,6 +16,14 @@ public struct AWSService: Sendable, Equatable {
         self.endpointEnvironmentVariable = endpointEnvironmentVariable
     }
 
+    /// AWS Security Token Service (query protocol; used for AssumeRole only, so no target prefix).
+    public static let sts = AWSService(
+        signingName: "sts",
+        endpointPrefix: "sts",
+        targetPrefix: "",
+        endpointEnvironmentVariable: "AWS_ENDPOINT_URL_STS"
+    )
+
     /// AWS Config (serviceId `Config Service`).
     public static let config = AWSService(
         signingName: "config",
@@ -25,9 +33,10 @@ public struct AWSService: Sendable, Equatable {
     )
 }
 
-/// awsJson1_1 wire constants shared by every service.
-enum AWSJSONWire {
-    static let contentType = "application/x-amz-json-1.1"
+/// HTTP wire constants shared by every AWS protocol this client speaks (awsJson1_1 and STS's query protocol).
+enum AWSWire {
+    static let jsonContentType = "application/x-amz-json-1.1"
+    static let formContentType = "application/x-www-form-urlencoded; charset=utf-8"
     static let targetHeader = "X-Amz-Target"
     static let contentTypeHeader = "Content-Type"
     static let hostHeader = "Host"

@@ -27,7 +27,15 @@ enum Startup {
                 "caBundle": .string(caBundle ?? "libcurl default"),
             ])
             let client = AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: session)
-            return ConfigRuleHandler(service: ConfigService(client: client))
+            let stsEndpoint = try Endpoint.resolve(for: .sts, region: aws.region, environment: environment)
+            let stsSession: CurlSession
+            do {
+                stsSession = try CurlSession(caBundlePath: stsEndpoint.url.hasPrefix("https://") ? caBundle : nil)
+            } catch {
+                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
+            }
+            let roles = RoleCredentialsProvider(sts: STSClient(endpoint: stsEndpoint, environment: aws, session: stsSession))
+            return ConfigRuleHandler(service: ConfigService(client: client), roles: roles, partition: aws.partition)
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
         } catch let error as ErrorResponse {

@@ -8,6 +8,8 @@ public struct ConfigEvent: Sendable, Equatable {
     public var eventLeftScope: Bool
     public var ruleParametersValue: JSONValue?
     public var configRuleName: String?
+    /// The account that owns the rule (top-level `accountId`); where an organization rule's evaluations belong.
+    public var accountID: String?
 
     /// Whether PutEvaluations should run in test mode (RDK convention: result token `TESTMODE`).
     public var testMode: Bool { resultToken == ConfigWire.testModeResultToken }
@@ -31,6 +33,7 @@ public struct ConfigEvent: Sendable, Equatable {
         self.eventLeftScope = try Self.flag(object["eventLeftScope"], field: "eventLeftScope")
         self.ruleParametersValue = object["ruleParameters"]
         self.configRuleName = object["configRuleName"]?.stringValue
+        self.accountID = object["accountId"]?.stringValue
     }
 
     /// `invokingEvent` is a JSON string holding an object (an object given directly is accepted as well).

@@ -7,9 +7,16 @@ import StructuredLogging
 /// Knows nothing of the Lambda Runtime API: the executable adapts it to the runtime loop.
 public final class ConfigRuleHandler {
     private let service: ConfigService
+    private let roles: RoleCredentialsProvider?
+    private let partition: String
 
-    public init(service: ConfigService) {
+    /// - Parameters:
+    ///   - roles: assumes `ExecutionRoleName` in the event's account (organization rules); `nil` disables it.
+    ///   - partition: the ARN partition for role ARNs (`aws`, `aws-cn`, `aws-us-gov`).
+    public init(service: ConfigService, roles: RoleCredentialsProvider? = nil, partition: String = "aws") {
         self.service = service
+        self.roles = roles
+        self.partition = partition
     }
 
     /// Called once per invocation. Blocks until every AWS call for the event is finished, then returns the response
@@ -28,6 +35,7 @@ public final class ConfigRuleHandler {
         for warning in warnings {
             context.logger.warn(warning)
         }
+        let context = try contextForAccount(of: event, parameters: parameters, context: context)
         let logger = context.logger.with("messageType", .string(event.invokingEvent.messageType))
         let evaluations: [Evaluation]
         switch event.invokingEvent {
@@ -53,6 +61,31 @@ public final class ConfigRuleHandler {
             ])
         }
         return Self.summary(messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode)
+    }
+
+    /// The call context for the event's account: with `ExecutionRoleName` set, every AWS call of the invocation is
+    /// signed with that role assumed in the event's `accountId`; otherwise the function's own credentials.
+    private func contextForAccount(
+        of event: ConfigEvent,
+        parameters: RuleParameters,
+        context: CallContext
+    ) throws(ConfigRuleError) -> CallContext {
+        guard let roleName = parameters.executionRoleName else { return context }
+        guard let account = event.accountID, account.count == 12, account.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ConfigRuleError.malformed("accountId", "must be a 12-digit account id when ExecutionRoleName is set")
+        }
+        guard let roles else {
+            throw ConfigRuleError(.awsCallFailed, "ExecutionRoleName is set but role assumption is not configured")
+        }
+        let roleARN = "arn:\(partition):iam::\(account):role/\(roleName)"
+        var assumed = context
+        do {
+            assumed.credentials = try roles.credentials(forRole: roleARN, context: context).credentials
+        } catch {
+            throw ConfigRuleError.aws(error)
+        }
+        assumed.logger = context.logger.with("accountId", .string(account))
+        return assumed
     }
 
     /// `ScheduledNotification`: the periodic sweep, then its evaluations in batches of ≤ 100 (no call when empty).

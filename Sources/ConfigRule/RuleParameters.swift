@@ -5,12 +5,18 @@ import JSON
 public struct RuleParameters: Sendable, Equatable {
     /// `SkipInactiveTaskDefinitions`: report deregistered (INACTIVE) revisions as NOT_APPLICABLE. Default `false`.
     public var skipInactiveTaskDefinitions: Bool
+    /// `ExecutionRoleName` (organization rules): the role assumed in the event's account for every AWS call of the
+    /// invocation, `arn:<partition>:iam::<accountId>:role/<name>`. Default: none (the function's own credentials).
+    public var executionRoleName: String?
 
-    public init(skipInactiveTaskDefinitions: Bool = false) {
+    public init(skipInactiveTaskDefinitions: Bool = false, executionRoleName: String? = nil) {
         self.skipInactiveTaskDefinitions = skipInactiveTaskDefinitions
+        self.executionRoleName = executionRoleName
     }
 
     static let skipInactiveKey = "SkipInactiveTaskDefinitions"
+    static let executionRoleKey = "ExecutionRoleName"
+    static let knownKeys: Set<String> = [skipInactiveKey, executionRoleKey]
 
     /// Parses the `ruleParameters` value. Absent, `""` or `{}` → defaults. Malformed JSON, a non-object, an unknown
     /// key or a bad value → all defaults (the safe choice: nothing skipped) plus one warning naming the problems.
@@ -46,7 +52,7 @@ public struct RuleParameters: Sendable, Equatable {
             return .failure(Problem(text: "ruleParameters must be a JSON string, not \(other.typeName)"))
         }
         var problems: [String] = []
-        let unknown = object.keys.filter { $0 != skipInactiveKey }
+        let unknown = object.keys.filter { !knownKeys.contains($0) }
         if !unknown.isEmpty {
             problems.append("ruleParameters has unknown key(s) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
         }
@@ -63,7 +69,23 @@ public struct RuleParameters: Sendable, Equatable {
         default:
             problems.append("ruleParameters.\(skipInactiveKey) must be \"true\" or \"false\"")
         }
+        switch object[executionRoleKey] {
+        case nil, .null?, .string("")?:
+            break
+        case .string(let name)? where isRoleName(name):
+            parameters.executionRoleName = name
+        default:
+            problems.append("ruleParameters.\(executionRoleKey) must be an IAM role name (optionally with a path)")
+        }
         return problems.isEmpty ? .success(parameters) : .failure(Problem(text: problems.joined(separator: "; ")))
+    }
+
+    /// An IAM role name, optionally behind a path (`path/to/name`): `[A-Za-z0-9+=,.@_/-]`, 1–512 characters.
+    private static func isRoleName(_ text: String) -> Bool {
+        guard (1...512).contains(text.count), !text.hasPrefix("/"), !text.hasSuffix("/") else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+=,.@_/-".unicodeScalars.contains(scalar))
+        }
     }
 }
 

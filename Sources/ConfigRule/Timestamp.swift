@@ -13,55 +13,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; digits beyond milliseconds are truncated.
     /// Returns `nil` for anything else, including impossible dates.
     public init?(iso8601 text: String) {
-        let bytes = Array(text.utf8)
-        func number(_ start: Int, _ count: Int) -> Int? {
-            guard start + count <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[start..<start + count] {
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        func byte(_ index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
-        guard let year = number(0, 4), byte(4) == UInt8(ascii: "-"), let month = number(5, 2), byte(7) == UInt8(ascii: "-"),
-            let day = number(8, 2), byte(10) == UInt8(ascii: "T") || byte(10) == UInt8(ascii: "t") || byte(10) == 0x20,
-            let hour = number(11, 2), byte(13) == UInt8(ascii: ":"), let minute = number(14, 2),
-            byte(16) == UInt8(ascii: ":"), let second = number(17, 2),
-            CivilTime.isValidDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var index = 19
-        var millis = 0
-        if byte(index) == UInt8(ascii: ".") {
-            index += 1
-            var digits = 0
-            while let digit = byte(index), digit >= 0x30, digit <= 0x39 {
-                if digits < 3 { millis = millis * 10 + Int(digit - 0x30) }
-                digits += 1
-                index += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in min(digits, 3)..<3 { millis *= 10 }
-        }
-        var offsetMinutes = 0
-        switch byte(index) {
-        case UInt8(ascii: "Z")?, UInt8(ascii: "z")?:
-            index += 1
-        case UInt8(ascii: "+")?, UInt8(ascii: "-")?:
-            let sign = byte(index) == UInt8(ascii: "-") ? -1 : 1
-            guard let hours = number(index + 1, 2) else { return nil }
-            var minutesStart = index + 3
-            if byte(minutesStart) == UInt8(ascii: ":") { minutesStart += 1 }
-            guard let minutes = number(minutesStart, 2), hours < 24, minutes < 60 else { return nil }
-            offsetMinutes = sign * (hours * 60 + minutes)
-            index = minutesStart + 2
-        default:
-            return nil
-        }
-        guard index == bytes.count else { return nil }
-        let days = Int64(CivilTime.daysSinceEpoch(year: year, month: month, day: day))
-        let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        self.epochMilliseconds = seconds * 1_000 + Int64(millis)
+        guard let milliseconds = CivilTime.epochMilliseconds(iso8601: text) else { return nil }
+        self.epochMilliseconds = milliseconds
     }
 
     /// Parses an awsJson epoch-seconds number literal (`1705615540`, `1705615540.112`, `1.705615540112E9`).

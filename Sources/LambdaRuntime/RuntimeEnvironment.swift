@@ -21,7 +21,10 @@ public struct RuntimeEnvironment: Sendable, Equatable {
         guard let colon = value.lastIndex(of: ":") else { return false }
         let host = value[..<colon]
         let portText = value[value.index(after: colon)...]
-        guard !host.isEmpty, let port = Int(portText), (1...65_535).contains(port) else { return false }
-        return !host.contains(where: { "/?#@ ".contains($0) })
+        guard !host.isEmpty, !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let port = Int(portText), (1...65_535).contains(port)
+        else { return false }
+        let bracketedIPv6 = host.hasPrefix("[") && host.hasSuffix("]")
+        return !host.contains(where: { "/?#@ ".contains($0) }) && (bracketedIPv6 || !host.contains(":"))
     }
 }

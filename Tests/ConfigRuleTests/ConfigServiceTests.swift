@@ -62,9 +62,11 @@ final class FakeConfigEndpoint: @unchecked Sendable {
                 region: "us-west-2",
                 credentials: Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token")),
             session: try CurlSession(),
-            policy: RetryPolicy(maxAttempts: maxAttempts, attemptTimeoutMilliseconds: 5_000),
-            sleep: { _ in },
-            jitter: { _ in 0 }
+            retries: RetryRunner(
+                policy: RetryPolicy(maxAttempts: maxAttempts, attemptTimeoutMilliseconds: 5_000),
+                sleep: { _ in },
+                jitter: { _ in 0 }
+            )
         )
     }
 }

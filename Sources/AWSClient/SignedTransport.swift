@@ -1,0 +1,57 @@
+import CurlHTTP
+import SigV4
+
+/// Sends SigV4-signed `POST`s to one endpoint over one kept-alive libcurl handle. Not thread-safe: owned by the
+/// runtime loop's thread.
+final class SignedTransport {
+    let endpoint: Endpoint
+    private let session: CurlSession
+    private let region: String
+    private let signingName: String
+    private let credentials: Credentials
+    private let clock: () -> Int64
+
+    init(endpoint: Endpoint, session: CurlSession, region: String, signingName: String, credentials: Credentials, clock: @escaping () -> Int64) {
+        self.endpoint = endpoint
+        self.session = session
+        self.region = region
+        self.signingName = signingName
+        self.credentials = credentials
+        self.clock = clock
+    }
+
+    /// Signs (with `context`'s credentials when set, else the transport's) and sends one request; blocks until the
+    /// reply arrives or `timeoutMilliseconds` pass. `X-Amzn-Trace-Id` and `User-Agent` are added unsigned.
+    /// - Returns: the reply, whatever its status, or ``AWSClientError`` `.transport` when none was received.
+    func post(
+        _ operation: String,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        context: CallContext,
+        attempt: Int,
+        timeoutMilliseconds: Int
+    ) -> Result<HTTPResponse, AWSClientError> {
+        let unsigned = SignableRequest(
+            method: "POST", path: endpoint.path,
+            headers: [(name: AWSWire.hostHeader, value: endpoint.hostHeader)] + headers, body: body
+        )
+        let signer = SigV4Signer(credentials: context.credentials ?? credentials, region: region, service: signingName)
+        let signed = signer.signed(unsigned, epochSeconds: clock() / 1_000)
+        var httpHeaders = HTTPHeaders(signed.headers.map { HTTPHeaders.Field(name: $0.name, value: $0.value) })
+        httpHeaders.add(name: AWSWire.userAgentHeader, value: AWSWire.userAgent)
+        if let traceID = context.traceID {
+            httpHeaders.add(name: AWSWire.traceHeader, value: traceID)  // unsigned, as the AWS SDKs send it
+        }
+        let request = HTTPRequest(
+            method: "POST", url: endpoint.url, headers: httpHeaders, body: body, timeoutMilliseconds: timeoutMilliseconds
+        )
+        do {
+            return .success(try session.perform(request))
+        } catch {
+            return .failure(AWSClientError(.transport(error), operation: operation, message: error.message, attempts: attempt))
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SignedTransport: Sendable {}
