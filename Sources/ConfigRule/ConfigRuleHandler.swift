@@ -22,10 +22,14 @@ public final class ConfigRuleHandler {
     /// Called once per invocation. Blocks until every AWS call for the event is finished, then returns the response
     /// body (a small JSON summary) or the error that fails the invocation. Never traps on any payload.
     public func handle(event payload: [UInt8], context: CallContext) -> Result<[UInt8], ConfigRuleError> {
+        let started = WallClock.monotonicNanoseconds()
+        func elapsed() -> LogValue { .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6) }
         do {
-            return .success(try evaluateAndDeliver(payload, context: context))
+            let body = try evaluateAndDeliver(payload, context: context)
+            context.logger.info("invocation completed", ["durationMs": elapsed(), "eventBytes": .int(payload.count)])
+            return .success(body)
         } catch {
-            return .failure(error)
+            return .failure(error)  // the runtime loop logs it with the error document it posts
         }
     }
 
@@ -53,11 +57,12 @@ public final class ConfigRuleHandler {
             logger.warn("message type ignored: no evaluation reported")
             return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
         }
-        try service.putEvaluations(evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context)
+        let calls = try service.putEvaluations(evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context)
         for evaluation in evaluations {
             logger.info("evaluation delivered", [
                 "resourceType": .string(evaluation.resourceType), "resourceId": .string(evaluation.resourceID),
                 "complianceType": .string(evaluation.complianceType.rawValue), "testMode": .bool(event.testMode),
+                "evaluationsPut": .int(evaluations.count), "putEvaluationsCalls": .int(calls),
             ])
         }
         return Self.summary(messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode)
