@@ -1,4 +1,5 @@
-"""Loopback emulator for the pid-mode-rule Lambda: Runtime API, fake AWS Config, control API.
+"""Loopback emulator for the pid-mode-rule Lambda: Runtime API, fake AWS Config, fake STS,
+control API.
 
 Python 3 standard library plus botocore only. Entry points:
 

@@ -18,7 +18,7 @@ from .app import (DEFAULT_ACCESS_KEY_ID, DEFAULT_REGION, DEFAULT_SECRET_ACCESS_K
 def parse_args(argv):
     """Parse the command line (see ``--help``)."""
     parser = argparse.ArgumentParser(prog="python3 -m emulator",
-                                     description="Loopback Lambda Runtime API + fake AWS Config.")
+                                     description="Loopback Lambda Runtime API + fake AWS Config + fake STS.")
     parser.add_argument("--access-key-id", default=DEFAULT_ACCESS_KEY_ID)
     parser.add_argument("--secret-access-key", default=DEFAULT_SECRET_ACCESS_KEY)
     parser.add_argument("--session-token", default=DEFAULT_SESSION_TOKEN,
@@ -63,7 +63,7 @@ def main(argv=None):
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
     stderr_log(f"serving runtime={info['runtimeAPI']} config={info['configEndpoint']} "
-               f"control={info['control']} (pid {os.getpid()})")
+               f"control={info['control']} sts={info['stsEndpoint']} (pid {os.getpid()})")
     while not stop.wait(0.5):
         pass
     emulator.stop()

@@ -1,4 +1,5 @@
-"""Assembly: builds the shared state and the three loopback listeners, starts and stops them."""
+"""Assembly: builds the shared state and the four loopback listeners (Runtime API, Config, control,
+STS), starts and stops them."""
 
 import json
 import os
@@ -9,6 +10,7 @@ from .compliance import ComplianceStore, PageTokens
 from .config_ops import ConfigData, EvaluationStore, HistoryStore
 from .control import ControlAPI, ControlHandler
 from .fake_config import ConfigHandler, ConfigService
+from .fake_sts import CredentialStore, StsClock, StsHandler, StsService
 from .faults import FaultQueues
 from .httputil import LoopbackServer
 from .inventory import (TASKDEF, InventoryStore, load_rdk_configuration, normalize_item,
@@ -111,9 +113,9 @@ def stderr_log(line):
 
 
 class Emulator:
-    """The whole emulator: shared journal, Runtime API, fake Config, control API.
+    """The whole emulator: shared journal, Runtime API, fake Config, fake STS, control API.
 
-    ``start()`` binds three listeners on 127.0.0.1 (free ports) and serves them on daemon
+    ``start()`` binds four listeners on 127.0.0.1 (free ports) and serves them on daemon
     threads; ``stop()`` wakes blocked pollers and shuts the listeners down. Safe to embed
     (run_local, selftest) or to run from the CLI.
     """
@@ -136,7 +138,15 @@ class Emulator:
         self.model = ModelChecker(os.path.join(self.models_dir, CONFIG_MODEL))
         self.config_faults = FaultQueues(self.journal.lock)
         self.runtime_faults = FaultQueues(self.journal.lock)
-        verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "config")
+        self.sts_faults = FaultQueues(self.journal.lock)
+        self.sts_clock = StsClock()
+        self.sts_store = CredentialStore(self.journal.lock, self.sts_clock)
+        # Config accepts the base credentials and any unexpired temporary ones issued by STS.
+        verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "config",
+                                 resolver=self.sts_store.lookup)
+        # STS accepts the function's own (base) credentials only; query protocol: no X-Amz-Target.
+        sts_verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "sts",
+                                     required_headers=("host", "x-amz-date", "content-type"))
         self.taskdef_template = load_rdk_configuration(self.testdata_dir)  # for /inventory/generate
         lock = self.journal.lock
         data = ConfigData(HistoryStore(lock, load_seed_history(self.testdata_dir)),
@@ -146,17 +156,21 @@ class Emulator:
                           PageTokens(lock))
         self.config = ConfigService(self.journal, verifier, self.model, self.config_faults, data,
                                     self.log)
+        self.sts = StsService(self.journal, sts_verifier, self.sts_faults, self.sts_store,
+                              self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
         self.control = ControlAPI(self)
         self._servers = []
         self._threads = []
 
     def start(self):
-        """Bind and serve the three listeners; return ``info()``."""
+        """Bind and serve the four listeners; return ``info()``."""
         self.runtime_server = LoopbackServer(RuntimeAPIHandler, runtime=self.runtime)
         self.config_server = LoopbackServer(ConfigHandler, config_service=self.config)
         self.control_server = LoopbackServer(ControlHandler, control_api=self.control)
-        self._servers = [self.runtime_server, self.config_server, self.control_server]
+        self.sts_server = LoopbackServer(StsHandler, sts_service=self.sts)
+        self._servers = [self.runtime_server, self.config_server, self.control_server,
+                         self.sts_server]
         for server in self._servers:
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                       name=f"emulator-{server.port}", daemon=True)
@@ -169,6 +183,7 @@ class Emulator:
         return {"runtimeAPI": f"127.0.0.1:{self.runtime_server.port}",
                 "configEndpoint": f"http://127.0.0.1:{self.config_server.port}",
                 "control": f"http://127.0.0.1:{self.control_server.port}",
+                "stsEndpoint": f"http://127.0.0.1:{self.sts_server.port}",
                 "region": self.region, **self.credentials}
 
     def invoke(self, event, timeout_ms=DEFAULT_TIMEOUT_MS, trace_id=GENERATE,
@@ -189,13 +204,25 @@ class Emulator:
         with self.journal.lock:
             self.config.data.reset()
 
+    def register_role(self, role_arn, trusts=True, max_session_duration=None):
+        """Register a role STS may assume (``trusts=False``: AssumeRole is AccessDenied)."""
+        kwargs = {} if max_session_duration is None else {
+            "max_session_duration": max_session_duration}
+        return self.sts_store.register_role(role_arn, trusts, **kwargs)
+
     def reset(self):
-        """Clear invocations, calls, evaluations, faults, init errors and the journal; restore
-        the seeded Config data (``restore_data``). Sequence numbers keep increasing."""
+        """Clear invocations, Config and STS calls, evaluations, faults, init errors, registered
+        roles, the STS clock offset and the journal; restore the seeded Config data
+        (``restore_data``). Issued temporary credentials stay valid until they expire.
+        Sequence numbers keep increasing."""
         with self.journal.lock:
             self.config_faults.clear()
             self.runtime_faults.clear()
+            self.sts_faults.clear()
             self.config.clear()
+            self.sts.clear()
+            self.sts_store.clear_roles()
+            self.sts_clock.offset_seconds = 0.0
             self.restore_data()
             self.runtime.reset()
             self.journal.clear()

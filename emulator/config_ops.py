@@ -193,6 +193,8 @@ def run_put_evaluations(ctx):
             "seq": ctx.call["seq"],
             "traceHeader": ctx.call.get("traceHeader"),
             "configRuleName": rule,
+            "account": ctx.call.get("account"),
+            "principal": ctx.call.get("principal"),
         })
         if rule is not None and not test_mode:
             entry = {"resourceType": evaluation["ComplianceResourceType"],

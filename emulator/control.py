@@ -8,8 +8,8 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /invocations/<id>    ?wait=<seconds> blocks until answered (or timeout)
     GET  /calls               ?operation=&traceHeader= (alias traceId=)  recorded Config calls
     GET  /evaluations         ?traceHeader= (alias traceId=)  accepted evaluations
-    POST /faults              {"operation": "PutEvaluations"|"*", "faults": [...], "replace"?}
-    GET  /faults              pending Config and runtime faults
+    POST /faults              {"operation": "PutEvaluations"|"*"|"AssumeRole", "faults": [...], "replace"?}
+    GET  /faults              pending Config, runtime and STS faults
     POST /runtime-faults      {"next": [...], "response": [...], "replace"?}
     POST /history             {"resourceType", "resourceId", "configurationItems": [...]}
     GET  /history             all seeded histories
@@ -27,6 +27,12 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /init-errors         recorded POST /init/error calls
     GET  /state               {"firstNextAtMs", "firstNextMonotonicNs", "pollers", "queued", ...}
     GET  /journal             ?since=<seq>  the shared event log
+    POST /roles               {"roleArn", "trusts"?: true, "maxSessionDuration"?: 3600}  a role STS may assume
+    GET  /roles               registered roles
+    GET  /sts/calls           ?operation=&traceHeader= (alias traceId=)  recorded STS calls
+    GET  /sts/credentials     temporary credentials issued by AssumeRole (with ``expired``)
+    POST /clock               {"offsetSeconds": n}  shift the STS clock (credential expiry only)
+    GET  /clock               {"offsetSeconds", "now", "nowIso"}
     GET  /info                the start-up line's JSON
     POST /reset               clear everything; restore the seeded defaults
 
@@ -38,6 +44,8 @@ import json
 import re
 
 from .compliance import ComplianceError, normalize_result
+from .fake_sts import (DEFAULT_MAX_SESSION_DURATION, MAX_DURATION, MIN_DURATION, OPERATIONS as
+                       STS_OPERATIONS, ROLE_ARN_PATTERN, ROLE_ARN_RE, STS_KINDS)
 from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
 from .httputil import BaseHandler
 from .inventory import ITEM_STATUSES, TASKDEF, InventoryError, generate_items, normalize_item
@@ -100,6 +108,12 @@ class ControlAPI:
             ("GET", r"/compliance", self.get_compliance),
             ("POST", r"/result-tokens", self.map_result_token),
             ("GET", r"/result-tokens", self.result_tokens),
+            ("POST", r"/roles", self.register_role),
+            ("GET", r"/roles", self.roles),
+            ("GET", r"/sts/calls", self.sts_calls),
+            ("GET", r"/sts/credentials", self.sts_credentials),
+            ("POST", r"/clock", self.set_clock),
+            ("GET", r"/clock", self.get_clock),
             ("GET", r"/init-errors", self.init_errors),
             ("GET", r"/state", self.state),
             ("GET", r"/journal", self.journal),
@@ -167,16 +181,23 @@ class ControlAPI:
     def add_faults(self, query, body):
         payload = _require_object(body)
         operation = payload.get("operation", "*")
+        if operation in STS_OPERATIONS:
+            faults = _normalize_all(payload.get("faults", []), STS_KINDS)
+            self.emu.sts_faults.add(operation, faults, replace=bool(payload.get("replace")))
+            return {"operation": operation,
+                    "queued": self.emu.sts_faults.snapshot().get(operation, [])}
         if not isinstance(operation, str) or not (operation == "*" or
                                                   self.emu.model.has_operation(operation)):
-            raise ControlError(f"operation must be a Config operation name or '*': {operation!r}")
+            raise ControlError(f"operation must be a Config operation name, '*' or an STS "
+                               f"operation ({', '.join(STS_OPERATIONS)}): {operation!r}")
         faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS)
         self.emu.config_faults.add(operation, faults, replace=bool(payload.get("replace")))
         return {"operation": operation, "queued": self.emu.config_faults.snapshot().get(operation, [])}
 
     def list_faults(self, query, body):
         return {"config": self.emu.config_faults.snapshot(),
-                "runtime": self.emu.runtime_faults.snapshot()}
+                "runtime": self.emu.runtime_faults.snapshot(),
+                "sts": self.emu.sts_faults.snapshot()}
 
     def add_runtime_faults(self, query, body):
         payload = _require_object(body)
@@ -312,6 +333,39 @@ class ControlAPI:
 
     def result_tokens(self, query, body):
         return self.emu.config.data.compliance.token_map()
+
+    # ------------------------------------------------------------------ STS
+
+    def register_role(self, query, body):
+        payload = _require_object(body)
+        role_arn, trusts = payload.get("roleArn"), payload.get("trusts", True)
+        if not isinstance(role_arn, str) or not ROLE_ARN_RE.fullmatch(role_arn):
+            raise ControlError(f"roleArn must match {ROLE_ARN_PATTERN}: {role_arn!r}")
+        if not isinstance(trusts, bool):
+            raise ControlError("trusts must be true or false")
+        max_duration = _int_field(payload, "maxSessionDuration", DEFAULT_MAX_SESSION_DURATION,
+                                  MIN_DURATION, MAX_DURATION)
+        return self.emu.register_role(role_arn, trusts, max_duration)
+
+    def roles(self, query, body):
+        return self.emu.sts_store.roles()
+
+    def sts_calls(self, query, body):
+        return self.emu.sts.calls(query.get("operation"), _trace_filter(query))
+
+    def sts_credentials(self, query, body):
+        return self.emu.sts_store.issued()
+
+    def set_clock(self, query, body):
+        payload = _require_object(body)
+        offset = payload.get("offsetSeconds")
+        if isinstance(offset, bool) or not isinstance(offset, (int, float)):
+            raise ControlError("offsetSeconds must be a number (seconds added to the STS clock)")
+        self.emu.sts_clock.offset_seconds = float(offset)
+        return self.emu.sts_clock.view()
+
+    def get_clock(self, query, body):
+        return self.emu.sts_clock.view()
 
     # ------------------------------------------------------------------ misc
 

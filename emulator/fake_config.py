@@ -5,7 +5,8 @@ Order of processing for every ``POST /``:
 1. the call is recorded at once (journal seq, trace header, body) with ``status: null``;
 2. protocol (method, path, X-Amz-Target, Content-Type, JSON), SigV4 and model/semantic checks
    are all evaluated and recorded, whatever happens next (semantic checks see ``ConfigData``, e.g.
-   to validate page tokens);
+   to validate page tokens); SigV4 accepts the base credentials or unexpired temporary
+   credentials issued by the fake STS, and the call records their ``account`` and ``principal``;
 3. a queued fault for the operation (else for ``"*"``) is consumed: ``drop``/``throttle``/
    ``http500``/``http503``/``error`` replace the answer, ``slow`` delays it,
    ``failedEvaluations`` modifies a successful PutEvaluations;
@@ -90,7 +91,7 @@ class ConfigService:
         """
         call = self._open_call(request)
         protocol_error = self._check_protocol(request, call)
-        signature, signed_headers, signature_error = self._check_signature(request)
+        signature, signed_headers, identity, signature_error = self._check_signature(request)
         if protocol_error is None:
             model_errors, warnings, semantic_errors = self._check_body(call)
         else:
@@ -98,7 +99,9 @@ class ConfigService:
         fault = self.faults.pop_for_operation(call["operation"] or "*")
         self._update(call, signature=signature, signedHeaders=signed_headers,
                      modelErrors=model_errors, warnings=warnings,
-                     fault=fault["kind"] if fault else None)
+                     fault=fault["kind"] if fault else None,
+                     account=identity.account if identity else None,
+                     principal=identity.principal if identity else None)
         if fault and fault["kind"] == "slow":
             time.sleep(fault["delayMs"] / 1000.0)
         if fault and fault["kind"] in REPLACING_KINDS:
@@ -145,7 +148,8 @@ class ConfigService:
         call = {
             "seq": None, "operation": operation, "target": target or None,
             "traceHeader": headers.get("x-amzn-trace-id"),
-            "signature": None, "signedHeaders": None, "modelErrors": [], "warnings": [],
+            "signature": None, "signedHeaders": None, "account": None, "principal": None,
+            "modelErrors": [], "warnings": [],
             "status": None, "fault": None, "body": body,
             "resultToken": body.get("ResultToken") if isinstance(body, dict) else None,
             "receivedAtMs": wall_ms(), "completedSeq": None, "dropped": False,
@@ -186,13 +190,15 @@ class ConfigService:
         return None
 
     def _check_signature(self, request):
-        """Verify SigV4; return ``(record text, signed header names or None, SigV4Error or None)``."""
+        """Verify SigV4; return ``(record text, signed header names or None, Identity or None,
+        SigV4Error or None)``. The Identity (base or issued temporary credentials) is known as
+        soon as the access key id is recognised, even if a later check fails."""
         try:
-            signed = self.verifier.verify(request.method, request.path, request.headers,
-                                          request.body)
-            return "valid", signed, None
+            signed, identity = self.verifier.verify_identity(request.method, request.path,
+                                                             request.headers, request.body)
+            return "valid", signed, identity, None
         except SigV4Error as exc:
-            return f"invalid: {exc.reason}", None, exc
+            return f"invalid: {exc.reason}", None, exc.identity, exc
 
     def _check_body(self, call):
         """Model-validate the body, then (if valid) apply the operation's semantic check.
@@ -241,6 +247,8 @@ def _summary(call):
         extra += f" modelErrors={len(call['modelErrors'])}"
     if call.get("result") and "pageSize" in call["result"]:
         extra += f" page={call['result']['pageSize']}"
+    if call.get("principal") not in (None, "base"):
+        extra += f" as={call['account']}"
     return (f"config #{call['seq']} {call['operation']} -> {status} "
             f"sig={call['signature']}{extra}")
 

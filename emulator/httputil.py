@@ -1,4 +1,4 @@
-"""HTTP/1.1 plumbing shared by the three listeners.
+"""HTTP/1.1 plumbing shared by the four listeners.
 
 Every reply carries ``Content-Length`` (keep-alive works); request bodies are read in full
 (``Content-Length`` or ``Transfer-Encoding: chunked``) before anything is answered, so the

@@ -11,15 +11,23 @@ so every event sees the same default state whatever ran before it; an event carr
 rule's compliance results). Evaluations are matched to ``expected.json`` by resource, so a sweep's
 several evaluations may come in any order.
 
-Config calls are attributed to an invocation by their ``X-Amzn-Trace-Id`` (each invocation gets
-a unique trace id). Besides ``expected.json`` every event must satisfy: every call of the
-invocation valid SigV4, no model errors, HTTP 200, completed before the answer; no call without
-the invocation's trace header while it ran.
+Organization rules: the bootstrap gets ``AWS_ENDPOINT_URL_STS`` (the fake STS). Before an event
+whose ``ruleParameters`` has ``ExecutionRoleName`` runs, the role
+``arn:<partition>:iam::<accountId>:role/<ExecutionRoleName>`` is registered with ``trusts: true``;
+an ``expected.json`` entry may register more roles (or override that one) with
+``"roles": [{"roleArn", "trusts"?, "maxSessionDuration"?}]``.
+
+Config and STS calls are attributed to an invocation by their ``X-Amzn-Trace-Id`` (each
+invocation gets a unique trace id). Besides ``expected.json`` every event must satisfy: every call
+of the invocation valid SigV4, no model errors, HTTP 200 (for STS calls: unless ``stsCalls`` in
+``expected.json`` says otherwise), completed before the answer; no call without the invocation's
+trace header while it ran.
 """
 
 import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,6 +36,7 @@ import time
 
 from .app import Emulator, stderr_log
 
+BASE_ACCOUNT = "111111111111"
 SETTLE_SECONDS = 0.15  # after an answer, to catch calls made (wrongly) after it
 TIMESTAMP_TOLERANCE = 1.0  # seconds: integer or millisecond epoch seconds both pass
 MAX_PRINTED_EVALUATIONS = 40  # a big sweep prints the first ones and a count
@@ -86,6 +95,7 @@ def bootstrap_env(info, bootstrap, args):
         "AWS_ACCESS_KEY_ID": info["accessKeyID"],
         "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"],
         "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"],
+        "AWS_ENDPOINT_URL_STS": info["stsEndpoint"],
         "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -136,15 +146,58 @@ def stop_bootstrap(proc):
 
 # ====================================================================== one event
 
-def run_event(emu, proc, path, timeout):
+def event_role_arn(raw):
+    """``arn:<partition>:iam::<accountId>:role/<ExecutionRoleName>`` of an organization-rule
+    event (``ruleParameters`` is a JSON string, or an object), else None."""
+    try:
+        event = json.loads(raw.decode("utf-8"))
+        params = event.get("ruleParameters") or "{}"
+        params = json.loads(params) if isinstance(params, str) else params
+        name, account = params.get("ExecutionRoleName"), event.get("accountId")
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    if not isinstance(name, str) or not name or not isinstance(account, str) or \
+            not re.fullmatch(r"\d{12}", account):
+        return None
+    rule_arn = event.get("configRuleArn")
+    partition = rule_arn.split(":")[1] if isinstance(rule_arn, str) and rule_arn.count(":") > 1 \
+        else "aws"
+    return f"arn:{partition}:iam::{account}:role/{name}"
+
+
+def register_roles(emu, raw, expected):
+    """Register the event's execution role (trusted), then the ``roles`` of its expected entry.
+
+    Returns ``["<roleArn>", …]`` (once each, ``" (untrusting)"`` appended when it ends up with
+    ``trusts: false``); a role that cannot be registered is a SystemExit (bad input)."""
+    roles = []
+    role_arn = event_role_arn(raw)
+    if role_arn is not None:
+        roles.append({"roleArn": role_arn, "trusts": True})
+    roles += (expected or {}).get("roles", [])
+    for role in roles:
+        try:
+            emu.register_role(role["roleArn"], role.get("trusts", True),
+                              role.get("maxSessionDuration"))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise SystemExit(f"run_local: cannot register role {role!r}: {exc!r}") from None
+    shown = []
+    for arn in dict.fromkeys(r["roleArn"] for r in roles):
+        shown.append(arn if emu.sts_store.role(arn)["trusts"] else f"{arn} (untrusting)")
+    return shown
+
+
+def run_event(emu, proc, path, timeout, expected=None):
     """Invoke one event file and collect what happened.
 
-    Returns ``{"invocation", "calls", "evaluations", "stray", "died", "timedOut"}`` where
-    ``stray`` are calls made while the invocation ran without its trace header.
+    Returns ``{"invocation", "calls", "stsCalls", "evaluations", "stray", "died", "timedOut",
+    "roles"}`` where ``stray`` are Config or STS calls made while the invocation ran without its
+    trace header.
     """
     with open(path, "rb") as handle:
         raw = handle.read()
     emu.restore_data()  # same seeded inventory/compliance/history for every event
+    roles = register_roles(emu, raw, expected)
     first_seq = emu.journal.last_seq
     queued = emu.invoke(raw, timeout_ms=int(timeout * 1000))
     request_id, trace = queued["requestId"], queued["traceId"]
@@ -158,10 +211,13 @@ def run_event(emu, proc, path, timeout):
     if answered:
         time.sleep(SETTLE_SECONDS)
     calls = [c for c in emu.config.calls() if c["seq"] > first_seq]
+    sts_calls = [c for c in emu.sts.calls() if c["seq"] > first_seq]
     return {"invocation": emu.runtime.get(request_id),
             "calls": [c for c in calls if c["traceHeader"] == trace],
-            "stray": [c for c in calls if c["traceHeader"] != trace],
-            "evaluations": emu.config.data.evaluations.list(trace),
+            "stsCalls": [c for c in sts_calls if c["traceHeader"] == trace],
+            "stray": sorted([c for c in calls + sts_calls if c["traceHeader"] != trace],
+                            key=lambda c: c["seq"]),
+            "evaluations": emu.config.data.evaluations.list(trace), "roles": roles,
             "died": proc.poll() is not None, "timedOut": not answered and proc.poll() is None}
 
 
@@ -178,8 +234,9 @@ def error_document(invocation):
 
 # ====================================================================== checks
 
-def invariant_problems(result):
-    """Problems every event must avoid, whatever is expected."""
+def invariant_problems(result, expected=None):
+    """Problems every event must avoid, whatever is expected (``expected``: the event's entry;
+    with ``stsCalls`` the STS statuses are checked there instead)."""
     problems = []
     inv = result["invocation"]
     if result["died"]:
@@ -201,8 +258,24 @@ def invariant_problems(result):
             problems.append(f"{label}: not completed before the answer")
         for warning in call.get("warnings") or []:
             problems.append(f"{label}: {warning}")
+    sts_status_expected = "stsCalls" in (expected or {})
+    for call in result["stsCalls"]:
+        label = f"STS call #{call['seq']} {call['operation']}"
+        if call["signature"] != "valid":
+            problems.append(f"{label}: signature {call['signature']}")
+        if call["modelErrors"]:
+            problems.append(f"{label}: errors {call['modelErrors']}")
+        if call["status"] != 200 and not sts_status_expected:
+            problems.append(f"{label} {call['roleArn']}: HTTP {call['status']} "
+                            f"{call.get('errorType') or ''}".rstrip())
+        if inv["answerSeq"] and (call["completedSeq"] is None
+                                 or call["completedSeq"] > inv["answerSeq"]):
+            problems.append(f"{label}: not completed before the answer")
+        for warning in call.get("warnings") or []:
+            problems.append(f"{label}: {warning}")
     for call in result["stray"]:
-        problems.append(f"call #{call['seq']} {call['operation']} without this invocation's "
+        kind = "STS call" if "params" in call else "call"
+        problems.append(f"{kind} #{call['seq']} {call['operation']} without this invocation's "
                         f"trace header (got {call['traceHeader']!r})")
     return problems
 
@@ -223,7 +296,25 @@ def expectation_problems(result, expected):
         operations = [c["operation"] for c in result["calls"]]
         if operations != expected["calls"]:
             problems.append(f"Config calls {operations}, expected {expected['calls']}")
+    if "stsCalls" in expected:
+        problems.extend(_sts_call_problems(result["stsCalls"], expected["stsCalls"]))
     problems.extend(_evaluation_problems(result["evaluations"], expected))
+    return problems
+
+
+def _sts_call_problems(actual, wanted):
+    """Compare the invocation's STS calls with ``stsCalls``: each entry is an operation name (HTTP
+    200 expected) or ``{"operation", "status"?: 200, "errorType"?, "roleArn"?}``."""
+    wanted = [{"operation": w} if isinstance(w, str) else w for w in wanted]
+    got = [(c["operation"], c["status"]) for c in actual]
+    if len(actual) != len(wanted):
+        return [f"STS calls {got}, expected {[(w.get('operation'), w.get('status', 200)) for w in wanted]}"]
+    problems = []
+    for index, (call, want) in enumerate(zip(actual, wanted), start=1):
+        for key, value in {"status": 200, **want}.items():
+            if call.get(key) != value:
+                problems.append(f"STS call {index} ({call['operation']}): {key} {call.get(key)!r}, "
+                                f"expected {value!r}")
     return problems
 
 
@@ -292,17 +383,26 @@ def print_block(name, result, problems):
         print(f"   outcome: {inv['state']}" + (f" {inv['body']}" if inv.get("body") else ""))
     evaluations = result["evaluations"]
     for ev in evaluations[:MAX_PRINTED_EVALUATIONS]:
+        account = f" account={ev.get('account')}" if ev.get("account") != BASE_ACCOUNT else ""
         print(f"   evaluation: {ev['complianceResourceType']} {ev['complianceResourceId']} "
               f"{ev['complianceType']} TestMode={str(ev['testMode']).lower()} "
-              f"orderingTimestamp={ev['orderingTimestamp']} annotation={ev['annotation']!r}")
+              f"orderingTimestamp={ev['orderingTimestamp']} annotation={ev['annotation']!r}{account}")
     if len(evaluations) > MAX_PRINTED_EVALUATIONS:
         counts = {}
         for ev in evaluations:
             counts[ev["complianceType"]] = counts.get(ev["complianceType"], 0) + 1
         print(f"   ... {len(evaluations) - MAX_PRINTED_EVALUATIONS} more; {len(evaluations)} in all: "
               + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    if result["roles"]:
+        print(f"   roles registered: {', '.join(result['roles'])}")
+    for call in result["stsCalls"]:
+        status = "dropped" if call["dropped"] else call["status"]
+        error = f" {call['errorType']}" if call.get("errorType") else ""
+        print(f"   sts call: {call['operation']} {call['roleArn']} -> {status}{error}")
     operations = ", ".join(c["operation"] or "?" for c in result["calls"])
-    print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else ""))
+    accounts = sorted({c.get("account") or "?" for c in result["calls"]} - {BASE_ACCOUNT})
+    print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else "")
+          + (f" signed as account {', '.join(accounts)}" if accounts else ""))
     details = call_details(result["calls"])
     if details:
         print(f"   call results: {details}")
@@ -359,15 +459,16 @@ def run(args):
         proc, log_path, log_file = start_bootstrap(bootstrap, bootstrap_env(info, bootstrap, args),
                                                    args.show_logs)
         print(f"emulator: runtime {info['runtimeAPI']}, config {info['configEndpoint']}, "
-              f"control {info['control']}")
+              f"control {info['control']}, sts {info['stsEndpoint']}")
         print(f"bootstrap: pid {proc.pid}" + (f", log {log_path}" if log_path else ""))
         for name, path in events:
             if proc.poll() is not None:
                 failed += 1
                 print(f"== {name}: FAIL\n   ! not run: bootstrap exited with code {proc.returncode}")
                 continue
-            result = run_event(emu, proc, path, args.timeout)
-            problems = invariant_problems(result) + expectation_problems(result, expected.get(name))
+            result = run_event(emu, proc, path, args.timeout, expected.get(name))
+            problems = (invariant_problems(result, expected.get(name))
+                        + expectation_problems(result, expected.get(name)))
             print_block(name, result, problems)
             passed, failed = (passed + 1, failed) if not problems else (passed, failed + 1)
         died = proc.poll() is not None

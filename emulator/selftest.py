@@ -1,7 +1,7 @@
 """Self-test: ``python3 -m emulator.selftest [-v]`` -> prints ``N passed, M failed``, exits 0/1.
 
 Starts ``python3 -m emulator`` as a child process (so the CLI and stdin-EOF shutdown are tested
-too), plays the Lambda runtime with ``http.client``/``urllib`` and the Config client with
+too), plays the Lambda runtime with ``http.client``/``urllib`` and the Config and STS clients with
 botocore itself.
 """
 
@@ -18,7 +18,8 @@ import time
 import traceback
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+import xml.etree.ElementTree as ET
+from urllib.parse import quote, urlsplit
 
 import botocore.session
 from botocore.auth import SigV4Auth
@@ -190,6 +191,46 @@ class Harness:
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read())
 
+    def sts_client(self, **overrides):
+        """A botocore STS client on the fake endpoint (no retries, no client validation)."""
+        creds = {"aws_access_key_id": self.info["accessKeyID"],
+                 "aws_secret_access_key": self.info["secretAccessKey"],
+                 "aws_session_token": self.info["sessionToken"]}
+        creds.update(overrides)
+        return botocore.session.get_session().create_client(
+            "sts", region_name=self.info["region"], endpoint_url=self.info["stsEndpoint"],
+            config=Config(retries={"total_max_attempts": 1}, parameter_validation=False,
+                          connect_timeout=5, read_timeout=10), **creds)
+
+    def member_client(self, credentials, **overrides):
+        """A botocore Config client signing with AssumeRole's ``Credentials``."""
+        creds = {"aws_access_key_id": credentials["AccessKeyId"],
+                 "aws_secret_access_key": credentials["SecretAccessKey"],
+                 "aws_session_token": credentials["SessionToken"]}
+        creds.update(overrides)
+        return self.client(**creds)
+
+    def raw_sts(self, body, content_type="application/x-www-form-urlencoded; charset=utf-8"):
+        """POST a form body to STS exactly as the Swift client does, signed by botocore with the
+        base credentials; return ``(status, XML root element)``."""
+        url = self.info["stsEndpoint"] + "/"
+        request = AWSRequest("POST", url, data=body.encode(), headers={"Content-Type": content_type})
+        SigV4Auth(Credentials(self.info["accessKeyID"], self.info["secretAccessKey"],
+                              self.info["sessionToken"]), "sts", self.info["region"]).add_auth(request)
+        http_request = urllib.request.Request(url, data=body.encode(), method="POST",
+                                              headers=dict(request.headers.items()))
+        try:
+            with urllib.request.urlopen(http_request, timeout=10) as reply:
+                return reply.status, ET.fromstring(reply.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, ET.fromstring(exc.read())
+
+    def last_sts_call(self):
+        """The most recent recorded STS call."""
+        calls = self.ok("GET", "/sts/calls")
+        check(calls, "no STS call recorded")
+        return calls[-1]
+
     def last_call(self, operation=None):
         """The most recent recorded Config call."""
         calls = self.ok("GET", "/calls" + (f"?operation={operation}" if operation else ""))
@@ -219,7 +260,7 @@ def expect_client_error(call, code, contains=None):
 
 @test
 def startup_line(h):
-    keys = {"runtimeAPI", "configEndpoint", "control", "region", "accessKeyID",
+    keys = {"runtimeAPI", "configEndpoint", "control", "stsEndpoint", "region", "accessKeyID",
             "secretAccessKey", "sessionToken"}
     check(set(h.info) == keys, f"start-up keys {sorted(h.info)}")
     check(h.startup_line.endswith("\n") and h.startup_line.count("\n") == 1, "one JSON line")
@@ -953,6 +994,188 @@ def reset_restores_seeded_inventory_and_compliance(h):
     store = h.ok("GET", f"/compliance?configRuleName={RULE}")[RULE]
     check([e["resourceId"] for e in store] == ["testtaskdef", "retired-family"], store)
     check(h.ok("GET", "/result-tokens") == {}, "token map cleared")
+
+
+# ====================================================================== fake STS (organization rules)
+
+MEMBER = "222222222222"
+MEMBER_ROLE = f"arn:aws:iam::{MEMBER}:role/OrgConfigEvaluationRole"
+STS_NS = "{https://sts.amazonaws.com/doc/2011-06-15/}"
+
+
+def assume(h, role_arn=MEMBER_ROLE, duration=900, **overrides):
+    """AssumeRole through botocore; return the reply."""
+    return h.sts_client(**overrides).assume_role(RoleArn=role_arn, RoleSessionName="pid-mode-rule",
+                                                 DurationSeconds=duration)
+
+
+@test
+def sts_assume_role_then_config_call_as_the_member(h):
+    h.ok("POST", "/reset")
+    role = h.ok("POST", "/roles", {"roleArn": MEMBER_ROLE, "trusts": True})
+    check(role["account"] == MEMBER and re.fullmatch(r"AROA[A-Z0-9]{17}", role["roleId"]), role)
+    before = time.time()
+    reply = assume(h)
+    creds, user = reply["Credentials"], reply["AssumedRoleUser"]
+    check(re.fullmatch(r"ASIA[A-Z0-9]{16}", creds["AccessKeyId"]), creds)
+    check(all(c in creds["SessionToken"] for c in "+/="), creds["SessionToken"])
+    check(creds["SecretAccessKey"] != h.info["secretAccessKey"], "fresh secret")
+    expires = creds["Expiration"].timestamp()
+    check(before + 899 <= expires <= time.time() + 901, (before, expires))
+    check(user["Arn"] == f"arn:aws:sts::{MEMBER}:assumed-role/OrgConfigEvaluationRole/pid-mode-rule"
+          and user["AssumedRoleId"] == f"{role['roleId']}:pid-mode-rule", user)
+    call = h.last_sts_call()
+    check(call["operation"] == "AssumeRole" and call["signature"] == "valid" and call["status"] == 200
+          and call["principal"] == "base" and call["account"] == "111111111111"
+          and call["params"]["RoleArn"] == MEMBER_ROLE and call["params"]["DurationSeconds"] == "900"
+          and call["result"]["account"] == MEMBER and call["completedSeq"] > call["seq"]
+          and not call["modelErrors"] and not call["warnings"], call)
+    issued = h.ok("GET", "/sts/credentials")[-1]
+    check(issued["accessKeyId"] == creds["AccessKeyId"] and issued["expired"] is False
+          and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", issued["expiration"]), issued)
+    h.member_client(creds).put_evaluations(Evaluations=[evaluation()], ResultToken="member-tok")
+    config_call = h.last_call("PutEvaluations")
+    check(config_call["signature"] == "valid" and config_call["status"] == 200
+          and config_call["account"] == MEMBER and config_call["principal"] == MEMBER_ROLE, config_call)
+    accepted = h.ok("GET", "/evaluations")[-1]
+    check(accepted["account"] == MEMBER and accepted["principal"] == MEMBER_ROLE
+          and accepted["resultToken"] == "member-tok", accepted)
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="base-tok")
+    check(h.last_call()["account"] == "111111111111" and h.last_call()["principal"] == "base"
+          and h.ok("GET", "/evaluations")[-1]["account"] == "111111111111", h.last_call())
+
+
+@test
+def sts_raw_request_like_the_swift_client(h):
+    """The exact form body the bootstrap sends; the reply is AWS's XML (Expiration without millis)."""
+    body = (f"Action=AssumeRole&Version=2011-06-15&RoleArn={quote(MEMBER_ROLE, safe='')}"
+            "&RoleSessionName=pid-mode-rule&DurationSeconds=900")
+    status, root = h.raw_sts(body)
+    check(status == 200 and root.tag == f"{STS_NS}AssumeRoleResponse", (status, root.tag))
+    result = root.find(f"{STS_NS}AssumeRoleResult")
+    expiration = result.find(f"{STS_NS}Credentials/{STS_NS}Expiration").text
+    check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", expiration), expiration)
+    check(result.find(f"{STS_NS}AssumedRoleUser/{STS_NS}Arn").text.endswith(
+        ":assumed-role/OrgConfigEvaluationRole/pid-mode-rule"), "Arn")
+    check(root.find(f"{STS_NS}ResponseMetadata/{STS_NS}RequestId").text ==
+          h.last_sts_call()["requestId"], "RequestId")
+    status, root = h.raw_sts("Action=AssumeRole&RoleArn=x")  # no Version
+    check(status == 400 and root.find(f"{STS_NS}Error/{STS_NS}Code").text == "InvalidAction", status)
+    status, root = h.raw_sts(body, content_type="application/json")
+    check(status == 400 and root.find(f"{STS_NS}Error/{STS_NS}Code").text == "MalformedQueryString",
+          status)
+    status, _ = h.raw_sts(body + "&Bogus=1")
+    check(status == 200 and h.last_sts_call()["warnings"], h.last_sts_call()["warnings"])
+
+
+@test
+def sts_unregistered_or_untrusting_role_is_access_denied(h):
+    other = f"arn:aws:iam::{MEMBER}:role/NotRegistered"
+    exc = expect_client_error(lambda: assume(h, other), "AccessDenied",
+                              f"is not authorized to perform: sts:AssumeRole on resource: {other}")
+    check(exc.response["ResponseMetadata"]["HTTPStatusCode"] == 403, exc.response)
+    check(exc.response["Error"]["Type"] == "Sender", exc.response["Error"])
+    untrusting = "arn:aws:iam::333333333333:role/path/NoTrust"
+    h.ok("POST", "/roles", {"roleArn": untrusting, "trusts": False})
+    expect_client_error(lambda: assume(h, untrusting), "AccessDenied")
+    call = h.last_sts_call()
+    check(call["status"] == 403 and call["errorType"] == "AccessDenied" and call["result"] is None
+          and call["signature"] == "valid", call)
+    check(h.control("POST", "/roles", {"roleArn": "arn:aws:iam::1:role/x"})[0] == 400, "bad arn")
+
+
+@test
+def sts_wrong_signature_and_unknown_key_are_rejected(h):
+    count = len(h.ok("GET", "/sts/credentials"))
+    expect_client_error(lambda: assume(h, aws_secret_access_key="wrong"), "SignatureDoesNotMatch")
+    call = h.last_sts_call()
+    check(call["signature"].startswith("invalid: signature mismatch") and call["status"] == 403, call)
+    expect_client_error(lambda: assume(h, aws_access_key_id="AKIDOTHER"), "InvalidClientTokenId")
+    creds = assume(h)["Credentials"]
+    # STS takes the function's own credentials only (no role chaining from the member role).
+    expect_client_error(lambda: assume(h, aws_access_key_id=creds["AccessKeyId"],
+                                       aws_secret_access_key=creds["SecretAccessKey"],
+                                       aws_session_token=creds["SessionToken"]),
+                        "InvalidClientTokenId")
+    check(len(h.ok("GET", "/sts/credentials")) == count + 1, "rejected calls issued credentials")
+    # Config: issued key id with a wrong secret, or with another session token.
+    expect_client_error(lambda: h.member_client(creds, aws_secret_access_key="wrong").put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "InvalidSignatureException")
+    check(h.last_call()["account"] == MEMBER, "identity recorded for a recognised key id")
+    expect_client_error(lambda: h.member_client(
+        creds, aws_session_token=h.info["sessionToken"]).put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "UnrecognizedClientException")
+
+
+@test
+def sts_validation_errors(h):
+    for kwargs, needle in (
+            ({"RoleArn": "arn:aws:iam::22222222222:role/Short", "RoleSessionName": "ok"}, "roleArn"),
+            ({"RoleArn": "arn:aws:s3:::bucket-name-long", "RoleSessionName": "ok"}, "roleArn"),
+            ({"RoleArn": MEMBER_ROLE, "RoleSessionName": "a"}, "greater than or equal to 2"),
+            ({"RoleArn": MEMBER_ROLE, "RoleSessionName": "bad name"}, "regular expression"),
+            ({"RoleArn": MEMBER_ROLE, "RoleSessionName": "ok", "DurationSeconds": 899}, "900"),
+            ({"RoleArn": MEMBER_ROLE, "RoleSessionName": "ok", "DurationSeconds": 43201}, "43200"),
+            ({"RoleArn": MEMBER_ROLE, "RoleSessionName": "ok", "DurationSeconds": 7200},
+             "MaxSessionDuration")):
+        expect_client_error(lambda: h.sts_client().assume_role(**kwargs), "ValidationError", needle)
+    check(h.last_sts_call()["status"] == 400, h.last_sts_call())
+    expect_client_error(lambda: h.sts_client().get_caller_identity(), "InvalidAction")
+    check(h.last_sts_call()["operation"] == "GetCallerIdentity", h.last_sts_call())
+    h.ok("POST", "/roles", {"roleArn": MEMBER_ROLE, "maxSessionDuration": 43200})
+    check(assume(h, duration=7200)["Credentials"]["AccessKeyId"], "7200 within the raised maximum")
+
+
+@test
+def sts_throttle_and_other_faults(h):
+    h.ok("POST", "/faults", {"operation": "AssumeRole", "faults": ["throttle"]})
+    check(h.ok("GET", "/faults")["sts"]["AssumeRole"][0]["kind"] == "throttle", h.ok("GET", "/faults"))
+    exc = expect_client_error(lambda: assume(h), "Throttling", "Rate exceeded")
+    check(exc.response["ResponseMetadata"]["HTTPStatusCode"] == 400, exc.response)
+    call = h.last_sts_call()
+    check(call["fault"] == "throttle" and call["signature"] == "valid" and call["status"] == 400
+          and call["errorType"] == "Throttling", call)
+    assume(h)  # queue consumed
+    h.ok("POST", "/faults", {"operation": "AssumeRole", "faults": [
+        "http500", "drop", {"kind": "error", "status": 403, "type": "AccessDenied", "message": "no"}]})
+    expect_client_error(lambda: assume(h), "InternalFailure")
+    try:
+        assume(h)
+        raise AssertionError("dropped AssumeRole got a reply")
+    except HTTPClientError:
+        pass
+    check(h.last_sts_call()["dropped"] is True, h.last_sts_call())
+    expect_client_error(lambda: assume(h), "AccessDenied", "no")
+    check(h.control("POST", "/faults", {"operation": "AssumeRole",
+                                        "faults": ["failedEvaluations"]})[0] == 400, "bad kind")
+    h.ok("POST", "/faults", {"operation": "*", "faults": ["http500"]})  # Config only
+    assume(h)
+    h.ok("POST", "/reset")
+
+
+@test
+def expired_temporary_credentials(h):
+    h.ok("POST", "/roles", {"roleArn": MEMBER_ROLE})
+    creds = assume(h, duration=900)["Credentials"]
+    client = h.member_client(creds)
+    client.put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+    clock = h.ok("POST", "/clock", {"offsetSeconds": 1000})
+    check(clock["offsetSeconds"] == 1000 and clock["now"] > time.time() + 990, clock)
+    count = len(h.ok("GET", "/evaluations"))
+    exc = expect_client_error(lambda: client.put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "ExpiredTokenException", "expired")
+    check(exc.response["ResponseMetadata"]["HTTPStatusCode"] == 403, exc.response)
+    call = h.last_call()
+    check(call["status"] == 403 and "expired" in call["signature"] and call["account"] == MEMBER, call)
+    check(len(h.ok("GET", "/evaluations")) == count, "evaluation accepted with expired credentials")
+    check(h.ok("GET", "/sts/credentials")[-1]["expired"] is True, "credential view")
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")  # base unaffected
+    fresh = assume(h, duration=900)["Credentials"]  # issued on the shifted clock: valid
+    h.member_client(fresh).put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+    check(h.last_call()["account"] == MEMBER, h.last_call())
+    h.ok("POST", "/reset")
+    check(h.ok("GET", "/clock")["offsetSeconds"] == 0 and h.ok("GET", "/roles") == [], "reset")
+    client.put_evaluations(Evaluations=[evaluation()], ResultToken="t")  # valid again at offset 0
 
 
 @test
