@@ -96,7 +96,7 @@ def event_rule_and_token(event):
     if isinstance(event, (bytes, bytearray)):
         try:
             event = json.loads(event.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return None, None
     if not isinstance(event, dict):
         return None, None
