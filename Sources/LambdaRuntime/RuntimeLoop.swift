@@ -19,11 +19,11 @@ public struct RuntimeLoop {
     public init(
         client: RuntimeAPIClient,
         logger: Logger,
-        exportTraceID: @escaping (String?) -> Void = RuntimeLoop.setTraceEnvironment
+        exportTraceID: ((String?) -> Void)? = nil
     ) {
         self.client = client
         self.logger = logger
-        self.exportTraceID = exportTraceID
+        self.exportTraceID = exportTraceID ?? TraceEnvironment().export
     }
 
     /// Serves invocations until the Runtime API becomes unusable (HTTP 500, unreachable after retries), or until
@@ -79,14 +79,5 @@ public struct RuntimeLoop {
         let document = ErrorResponse(errorType: "Runtime.InvalidInvocationHeaders", errorMessage: error.description)
         logger.with("requestId", .string(requestID)).error("invocation headers invalid", ["error": .string(error.description)])
         _ = try client.fail(requestID: requestID, error: document)
-    }
-
-    /// Sets `_X_AMZN_TRACE_ID` to `traceID`, or removes it when the invocation carried no trace header.
-    public static func setTraceEnvironment(_ traceID: String?) {
-        if let traceID {
-            setenv(RuntimeAPIWire.traceEnvironmentVariable, traceID, 1)
-        } else {
-            unsetenv(RuntimeAPIWire.traceEnvironmentVariable)
-        }
     }
 }
