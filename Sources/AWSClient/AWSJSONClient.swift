@@ -45,6 +45,7 @@ public final class AWSJSONClient {
             transport.post(
                 operation, headers: headers, body: payload, context: context, attempt: attempt, timeoutMilliseconds: timeout
             ).flatMap { Self.interpret($0, operation: operation, attempt: attempt) }
+                .mapError { transport.redacting($0, context: context) }
         }
     }
 

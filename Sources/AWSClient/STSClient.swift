@@ -46,6 +46,7 @@ public final class STSClient {
                 Self.operation, headers: headers, body: Array(form.utf8), context: unsignedContext, attempt: attempt,
                 timeoutMilliseconds: timeout
             ).flatMap { Self.interpret($0, attempt: attempt) }
+                .mapError { transport.redacting($0, context: unsignedContext) }
         }
     }
 

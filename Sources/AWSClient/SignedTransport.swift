@@ -51,6 +51,41 @@ final class SignedTransport {
             return .failure(AWSClientError(.transport(error), operation: operation, message: error.message, attempts: attempt))
         }
     }
+
+    /// `error` with every secret the request could have carried (secret access key and session token of the
+    /// transport's and the context's credentials) replaced by `<redacted>`. AWS echoes the canonical request, and so
+    /// the `x-amz-security-token` line, in some signature errors; such a message must never reach a log or an error
+    /// document.
+    func redacting(_ error: AWSClientError, context: CallContext) -> AWSClientError {
+        var redacted = error
+        let secrets = [credentials, context.credentials].compactMap { $0 }
+            .flatMap { [$0.secretAccessKey, $0.sessionToken ?? ""] }
+            .filter { $0.count >= 8 }
+        for secret in secrets {
+            redacted.message = redacted.message.replacingAll(secret, with: "<redacted>")
+        }
+        return redacted
+    }
+}
+
+extension String {
+    /// `self` with every occurrence of `target` replaced (stdlib only, no Foundation).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, let first = target.first else { return self }
+        var result = ""
+        var rest = self[...]
+        while let start = rest.firstIndex(of: first) {
+            if rest[start...].starts(with: target) {
+                result += rest[..<start]
+                result += replacement
+                rest = rest[rest.index(start, offsetBy: target.count)...]
+            } else {
+                result += rest[...start]
+                rest = rest[rest.index(after: start)...]
+            }
+        }
+        return result + rest
+    }
 }
 
 @available(*, unavailable)

@@ -13,23 +13,9 @@ enum XMLText {
     static func decodeEntities(_ text: Substring) -> String {
         guard text.contains("&") else { return String(text) }
         return String(text)
-            .replacing("&lt;", with: "<").replacing("&gt;", with: ">")
-            .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")
-            .replacing("&amp;", with: "&")
-    }
-}
-
-extension String {
-    /// `self` with every occurrence of `target` replaced (stdlib only, no Foundation).
-    fileprivate func replacing(_ target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let found = rest.range(of: target) {
-            result += rest[..<found.lowerBound]
-            result += replacement
-            rest = rest[found.upperBound...]
-        }
-        return result + rest
+            .replacingAll("&lt;", with: "<").replacingAll("&gt;", with: ">")
+            .replacingAll("&quot;", with: "\"").replacingAll("&apos;", with: "'")
+            .replacingAll("&amp;", with: "&")
     }
 }
 
