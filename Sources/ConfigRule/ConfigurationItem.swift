@@ -35,30 +35,13 @@ public struct ConfigurationItem: Sendable, Equatable {
     /// - Parameter path: the JSON path of `object`, used to name the field in errors.
     /// - Throws: ``ConfigRuleError`` `.malformedEvent` naming the first missing or mistyped field.
     init(notification object: JSONObject, path: String) throws(ConfigRuleError) {
-        let fields = FieldReader(object: object, path: path)
-        let captureField = "configurationItemCaptureTime"
-        guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {
-            throw ConfigRuleError.malformed("\(path).\(captureField)", "is missing or not an ISO-8601 time")
-        }
-        self.init(
-            resourceType: try fields.requiredString("resourceType"),
-            resourceID: try fields.requiredString("resourceId"),
-            resourceName: object["resourceName"]?.stringValue,
-            status: try fields.requiredString("configurationItemStatus"),
-            captureTime: captureTime,
-            configuration: object["configuration"].flatMap { $0.isNull ? nil : $0 }
-        )
+        try self.init(object, path: path, configuration: object["configuration"].flatMap { $0.isNull ? nil : $0 })
     }
 
     /// Reads a configuration item in the *API* shape (GetResourceConfigHistory, BatchGetResourceConfig):
     /// `configuration` is a JSON string that is parsed here, `configurationItemCaptureTime` an epoch number.
     /// - Throws: ``ConfigRuleError`` `.malformedEvent`-style errors naming the field of the AWS response.
     init(apiItem object: JSONObject, path: String) throws(ConfigRuleError) {
-        let fields = FieldReader(object: object, path: path)
-        let captureField = "configurationItemCaptureTime"
-        guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {
-            throw ConfigRuleError.malformed("\(path).\(captureField)", "is missing or not a timestamp")
-        }
         var configuration: JSONValue?
         switch object["configuration"] {
         case .string(let text)?:
@@ -71,6 +54,16 @@ public struct ConfigurationItem: Sendable, Equatable {
             configuration = .object(value)
         default:
             configuration = nil
+        }
+        try self.init(object, path: path, configuration: configuration)
+    }
+
+    /// The members both shapes share; the capture time may be an ISO-8601 string or an epoch-seconds number.
+    private init(_ object: JSONObject, path: String, configuration: JSONValue?) throws(ConfigRuleError) {
+        let fields = FieldReader(object: object, path: path)
+        let captureField = "configurationItemCaptureTime"
+        guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {
+            throw ConfigRuleError.malformed("\(path).\(captureField)", "is missing or not a timestamp")
         }
         self.init(
             resourceType: try fields.requiredString("resourceType"),
