@@ -262,6 +262,41 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# ------------------------------------------------------------------ opaque page tokens
+# (ListDiscoveredResources and GetComplianceDetailsByConfigRule; GetResourceConfigHistory keeps
+# its own offset tokens, ``_parse_next_token``.)
+
+def _resolve_token(data, token, binding):
+    """Start position for ``token`` (0 without one); ConfigApiError if it is not valid here."""
+    if token is None:
+        return 0
+    position, reason = data.tokens.resolve(token, binding)
+    if position is None:
+        raise ConfigApiError("InvalidNextTokenException", f"{INVALID_TOKEN_MESSAGE} ({reason})")
+    return position
+
+
+def _token_problems(data, token, binding):
+    """For a ``check_<op>``: ``[InvalidNextTokenException]`` if ``token`` is not valid for
+    ``binding``, else ``[]``."""
+    try:
+        _resolve_token(data, token, binding)
+    except ConfigApiError as exc:
+        return [exc]
+    return []
+
+
+def _page_reply(ctx, items_key, items, token_key, binding, resume):
+    """The reply of one page: ``{items_key: items}`` plus ``token_key`` (a token bound to
+    ``binding`` for position ``resume``) when ``resume`` is not None; records
+    ``{pageSize, nextToken: bool}`` in ``ctx.result``."""
+    reply = {items_key: items}
+    if resume is not None:
+        reply[token_key] = ctx.data.tokens.issue(binding, resume)
+    ctx.result.update({"pageSize": len(items), "nextToken": resume is not None})
+    return reply
+
+
 # ------------------------------------------------------------------ ListDiscoveredResources
 
 def _list_binding(body, data):
@@ -276,16 +311,6 @@ def _list_binding(body, data):
             ("inventoryGeneration", data.inventory.generation))
 
 
-def _resolve_token(data, token, binding):
-    """Start position for ``token`` (0 without one); ConfigApiError if it is not valid here."""
-    if token is None:
-        return 0
-    position, reason = data.tokens.resolve(token, binding)
-    if position is None:
-        raise ConfigApiError("InvalidNextTokenException", f"{INVALID_TOKEN_MESSAGE} ({reason})")
-    return position
-
-
 def check_list_discovered_resources(body, data):
     """resourceIds and resourceName are exclusive; nextToken must match the request."""
     problems = []
@@ -293,10 +318,7 @@ def check_list_discovered_resources(body, data):
         problems.append(ConfigApiError("ValidationException",
                                        "You can specify either resourceIds or resourceName, "
                                        "but not both, in the same request."))
-    try:
-        _resolve_token(data, body.get("nextToken"), _list_binding(body, data))
-    except ConfigApiError as exc:
-        problems.append(exc)
+    problems.extend(_token_problems(data, body.get("nextToken"), _list_binding(body, data)))
     return problems
 
 
@@ -309,11 +331,7 @@ def run_list_discovered_resources(ctx):
         body["resourceType"], start, body.get("limit") or DEFAULT_LIST_LIMIT,
         include_deleted=bool(body.get("includeDeletedResources", False)),
         resource_ids=body.get("resourceIds"), resource_name=body.get("resourceName"))
-    reply = {"resourceIdentifiers": page}
-    if resume is not None:
-        reply["nextToken"] = data.tokens.issue(binding, resume)
-    ctx.result.update({"pageSize": len(page), "nextToken": resume is not None})
-    return reply
+    return _page_reply(ctx, "resourceIdentifiers", page, "nextToken", binding, resume)
 
 
 # ------------------------------------------------------------------ BatchGetResourceConfig
@@ -358,10 +376,8 @@ def check_get_compliance_details_by_config_rule(body, data):
     if data.compliance.generation(body.get("ConfigRuleName")) is None:
         problems.append(_no_such_rule(body.get("ConfigRuleName")))
     else:
-        try:
-            _resolve_token(data, body.get("NextToken"), _compliance_binding(body, data))
-        except ConfigApiError as exc:
-            problems.append(exc)
+        problems.extend(_token_problems(data, body.get("NextToken"),
+                                        _compliance_binding(body, data)))
     return problems
 
 
@@ -390,11 +406,7 @@ def run_get_compliance_details_by_config_rule(ctx):
         if entry.get("annotation") is not None:
             result["Annotation"] = entry["annotation"]
         results.append(result)
-    reply = {"EvaluationResults": results}
-    if resume is not None:
-        reply["NextToken"] = data.tokens.issue(binding, resume)
-    ctx.result.update({"pageSize": len(results), "nextToken": resume is not None})
-    return reply
+    return _page_reply(ctx, "EvaluationResults", results, "NextToken", binding, resume)
 
 
 # ------------------------------------------------------------------ dispatch table

@@ -1,6 +1,7 @@
 """Fake AWS STS endpoint (query protocol, ``AssumeRole`` only), its roles, issued credentials and clock.
 
-Order of processing for every request (the same steps as ``fake_config``):
+The steps are run by the pipeline shared with the fake Config (``aws_endpoint.RecordedService``);
+this module supplies the STS-specific parts. Order of processing for every request:
 
 1. the call is recorded at once (journal seq, trace header, raw parameters) with ``status: null``;
 2. protocol (``POST /``, form Content-Type, a well-formed form body with ``Action`` and
@@ -19,7 +20,6 @@ Issued credentials are looked up by access key id by the Config endpoint's SigV4
 """
 
 import base64
-import copy
 import re
 import secrets
 import string
@@ -31,11 +31,10 @@ from xml.sax.saxutils import escape
 
 import botocore.session
 
-from .faults import REPLACING_KINDS
-from .httputil import BaseHandler
+from .aws_endpoint import EndpointHandler, RecordedService, summary_flags
 from .journal import wall_ms
 from .model_check import format_validation_message
-from .sigv4_check import BASE_ACCOUNT, BASE_PRINCIPAL, Identity, SigV4Error
+from .sigv4_check import BASE_ACCOUNT, BASE_PRINCIPAL, Identity
 
 API_VERSION = "2011-06-15"
 XMLNS = f"https://sts.amazonaws.com/doc/{API_VERSION}/"
@@ -106,16 +105,6 @@ def new_session_token():
         token = "IQoJb3JpZ2luX2Vj" + base64.b64encode(secrets.token_bytes(301)).decode("ascii")
         if "+" in token and "/" in token and token.endswith("="):
             return token
-
-
-@dataclass
-class StsRequest:
-    """One HTTP request as received."""
-
-    method: str
-    path: str
-    headers: list
-    body: bytes
 
 
 @dataclass
@@ -251,80 +240,22 @@ class CredentialStore:
             return [{**r, "expired": now >= r["expiresAt"]} for r in self._issued.values()]
 
 
-class StsService:
-    """HTTP-agnostic core of the fake STS endpoint; thread-safe."""
+class StsService(RecordedService):
+    """HTTP-agnostic core of the fake STS endpoint; thread-safe. The request pipeline is
+    ``aws_endpoint.RecordedService.handle``; this class supplies the query protocol, the
+    AssumeRole parameter validation and the issuing of credentials."""
+
+    CALL_EVENT = "sts-call"
+    REPLY_EVENT = "sts-reply"
+    REPLY = StsReply
 
     def __init__(self, journal, verifier, faults, store, log=None):
         """``verifier``: SigV4Verifier for service ``sts`` (base credentials only); ``faults``:
         FaultQueues keyed by Action; ``store``: CredentialStore; ``log``: callable(str) or None."""
-        self.journal = journal
-        self.verifier = verifier
-        self.faults = faults
+        super().__init__(journal, verifier, faults, log)
         self.store = store
-        self.log = log or (lambda line: None)
-        self._calls = []
 
-    # ------------------------------------------------------------------ queries
-
-    def calls(self, operation=None, trace_header=None):
-        """Recorded calls (copies), oldest first, optionally filtered."""
-        with self.journal.lock:
-            return [copy.deepcopy(c) for c in self._calls
-                    if (operation is None or c["operation"] == operation)
-                    and (trace_header is None or c["traceHeader"] == trace_header)]
-
-    def clear(self):
-        """Forget recorded calls."""
-        with self.journal.lock:
-            self._calls.clear()
-
-    # ------------------------------------------------------------------ handling
-
-    def handle(self, request):
-        """Process one request; return ``(call record, StsReply)``; then ``finish`` it."""
-        call, params, protocol_error = self._open_call(request)
-        signature, signed, identity, signature_error = self._check_signature(request)
-        if protocol_error is None:
-            errors, warnings = validate_assume_role(params)
-        else:
-            errors, warnings = [f"protocol: {protocol_error.message}"], []
-        fault = self.faults.pop(call["operation"]) if call["operation"] in OPERATIONS else None
-        self._update(call, signature=signature, signedHeaders=signed, modelErrors=errors,
-                     warnings=warnings, fault=fault["kind"] if fault else None,
-                     account=identity.account if identity else None,
-                     principal=identity.principal if identity else None)
-        rid = call["requestId"]
-        if fault and fault["kind"] == "slow":
-            time.sleep(fault["delayMs"] / 1000.0)
-        if fault and fault["kind"] in REPLACING_KINDS:
-            return call, StsReply(drop=True) if fault["kind"] == "drop" else fault_reply(fault, rid)
-        if protocol_error is not None:
-            return call, error_reply(protocol_error.code, protocol_error.message,
-                                     protocol_error.status, rid)
-        if signature_error is not None:
-            code, status = SIGV4_CODES.get(signature_error.code, (signature_error.code,
-                                                                  signature_error.status))
-            return call, error_reply(code, signature_error.message, status, rid)
-        if errors:
-            return call, error_reply("ValidationError", format_validation_message(errors), 400, rid)
-        try:
-            return call, self._assume_role(call, params, identity)
-        except StsError as exc:
-            return call, error_reply(exc.code, exc.message, exc.status, rid)
-
-    def finish(self, call_seq, reply):
-        """Stamp the call record with its final status just before the reply is sent."""
-        status = None if reply.drop else reply.status
-        completed = self.journal.record("sts-reply", callSeq=call_seq, status=status)
-        with self.journal.lock:
-            for call in reversed(self._calls):
-                if call["seq"] == call_seq:
-                    call.update(status=status, dropped=reply.drop, completedSeq=completed,
-                                errorType=reply.error_code)
-                    self.log(_summary(call))
-                    break
-
-    # ------------------------------------------------------------------ steps
+    # ------------------------------------------------------------------ pipeline hooks
 
     def _open_call(self, request):
         """Create, journal and store the call record; return ``(call, params, StsError|None)``."""
@@ -341,24 +272,48 @@ class StsService:
             "result": None,
             "rawBody": None if params is not None else request.body.decode("utf-8", "replace")[:2000],
         }
-        with self.journal.lock:
-            call["seq"] = self.journal.record("sts-call", operation=action,
-                                              traceHeader=call["traceHeader"])
-            self._calls.append(call)
+        self._store_call(call)
         return call, params, protocol_error
 
-    def _update(self, call, **fields):
-        with self.journal.lock:
-            call.update(fields)
+    def _validate(self, call, params):
+        """AssumeRole's parameters; a violation is answered with 400 ``ValidationError``."""
+        errors, warnings = validate_assume_role(params)
+        rejection = None
+        if errors:
+            rejection = error_reply("ValidationError", format_validation_message(errors), 400,
+                                    call["requestId"])
+        return errors, warnings, rejection
 
-    def _check_signature(self, request):
-        """``(record text, signed header names, Identity, SigV4Error)`` (the last three may be None)."""
+    def _pop_fault(self, call):
+        """The fault queued for the Action (only served Actions have queues)."""
+        return self.faults.pop(call["operation"]) if call["operation"] in OPERATIONS else None
+
+    def _fault_reply(self, call, fault):
+        return fault_reply(fault, call["requestId"])
+
+    def _error_reply(self, call, error):
+        return error_reply(error.code, error.message, error.status, call["requestId"])
+
+    def _signature_reply(self, call, error):
+        """The verifier's (awsJson-named) error under its query-protocol code (``SIGV4_CODES``)."""
+        code, status = SIGV4_CODES.get(error.code, (error.code, error.status))
+        return error_reply(code, error.message, status, call["requestId"])
+
+    def _answer(self, call, params, identity, fault):
+        """AssumeRole; a refusal (StsError) becomes its error reply."""
         try:
-            signed, identity = self.verifier.verify_identity(request.method, request.path,
-                                                             request.headers, request.body)
-            return "valid", signed, identity, None
-        except SigV4Error as exc:
-            return f"invalid: {exc.reason}", None, exc.identity, exc
+            return self._assume_role(call, params, identity)
+        except StsError as exc:
+            return error_reply(exc.code, exc.message, exc.status, call["requestId"])
+
+    def _summary(self, call):
+        """One brief log line for a finished call."""
+        status = "dropped" if call["dropped"] else call["status"]
+        return (f"sts #{call['seq']} {call['operation']} {call['roleArn']} -> {status} "
+                f"sig={call['signature']}{summary_flags(call)}")
+
+    def internal_failure_reply(self):
+        return error_reply("InternalFailure", "emulator bug", 500, str(uuid.uuid4()))
 
     def _assume_role(self, call, params, identity):
         """Authorise and issue; return the ``AssumeRoleResponse`` reply (or raise StsError)."""
@@ -423,30 +378,32 @@ def parse_request(request, headers):
     return params, None
 
 
+def _string_member_error(value, member, min_length, max_length, regex, pattern_constraint):
+    """The validation error of a required string member (presence, then length, then
+    ``regex``, whose failure is reported as ``Member must <pattern_constraint>``), or None."""
+    prefix = f"Value '{value}' at '{member}' failed to satisfy constraint: Member must"
+    if value is None:
+        return f"Value null at '{member}' failed to satisfy constraint: Member must not be null"
+    if not min_length <= len(value) <= max_length:
+        bound = (f"greater than or equal to {min_length}" if len(value) < min_length
+                 else f"less than or equal to {max_length}")
+        return f"{prefix} have length {bound}"
+    if not regex.fullmatch(value):
+        return f"{prefix} {pattern_constraint}"
+    return None
+
+
 def validate_assume_role(params):
     """``(errors, warnings)`` for AssumeRole's parameters, in AWS's validation-message style."""
     errors, warnings = [], []
-    role_arn = params.get("RoleArn")
-    if role_arn is None:
-        errors.append("Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
-    elif not 20 <= len(role_arn) <= 2048:
-        bound = "greater than or equal to 20" if len(role_arn) < 20 else "less than or equal to 2048"
-        errors.append(f"Value '{role_arn}' at 'roleArn' failed to satisfy constraint: Member must "
-                      f"have length {bound}")
-    elif not ROLE_ARN_RE.fullmatch(role_arn):
-        errors.append(f"Value '{role_arn}' at 'roleArn' failed to satisfy constraint: Member must "
-                      f"be an IAM role ARN matching {ROLE_ARN_PATTERN}")
-    name = params.get("RoleSessionName")
-    if name is None:
-        errors.append("Value null at 'roleSessionName' failed to satisfy constraint: Member must "
-                      "not be null")
-    elif not 2 <= len(name) <= 64:
-        bound = "greater than or equal to 2" if len(name) < 2 else "less than or equal to 64"
-        errors.append(f"Value '{name}' at 'roleSessionName' failed to satisfy constraint: Member "
-                      f"must have length {bound}")
-    elif not SESSION_NAME_RE.fullmatch(name):
-        errors.append(f"Value '{name}' at 'roleSessionName' failed to satisfy constraint: Member "
-                      r"must satisfy regular expression pattern: [\w+=,.@-]*")
+    for error in (
+            _string_member_error(params.get("RoleArn"), "roleArn", 20, 2048, ROLE_ARN_RE,
+                                 f"be an IAM role ARN matching {ROLE_ARN_PATTERN}"),
+            _string_member_error(params.get("RoleSessionName"), "roleSessionName", 2, 64,
+                                 SESSION_NAME_RE,
+                                 r"satisfy regular expression pattern: [\w+=,.@-]*")):
+        if error is not None:
+            errors.append(error)
     duration = params.get("DurationSeconds")
     if duration is not None:
         if not re.fullmatch(r"-?\d{1,12}", duration):
@@ -464,39 +421,11 @@ def validate_assume_role(params):
     return errors, warnings
 
 
-def _summary(call):
-    """One brief log line for a finished call."""
-    status = "dropped" if call["dropped"] else call["status"]
-    extra = f" fault={call['fault']}" if call["fault"] else ""
-    if call["errorType"]:
-        extra += f" error={call['errorType']}"
-    if call["modelErrors"]:
-        extra += f" modelErrors={len(call['modelErrors'])}"
-    return (f"sts #{call['seq']} {call['operation']} {call['roleArn']} -> {status} "
-            f"sig={call['signature']}{extra}")
-
-
-class StsHandler(BaseHandler):
+class StsHandler(EndpointHandler):
     """HTTP adapter: reads the request, delegates to ``server.sts_service``, writes the reply."""
 
-    def do_POST(self):
-        self._serve()
+    SERVICE_ATTRIBUTE = "sts_service"
 
-    do_GET = do_PUT = do_DELETE = do_POST
-
-    def _serve(self):
-        service = self.server.sts_service
-        request = StsRequest(self.command, self.path, self.header_pairs(), self.read_body())
-        try:
-            call, reply = service.handle(request)
-        except Exception:  # an emulator bug must not leave the client hanging
-            self.log_exception()
-            reply = error_reply("InternalFailure", "emulator bug", 500, str(uuid.uuid4()))
-            self.send_bytes(500, reply.body.encode("utf-8"), XML_CONTENT_TYPE)
-            return
-        service.finish(call["seq"], reply)
-        if reply.drop:
-            self.drop_connection()
-        else:
-            self.send_bytes(reply.status, reply.body.encode("utf-8"), XML_CONTENT_TYPE,
-                            headers=[("x-amzn-RequestId", call["requestId"])])
+    def send_reply(self, reply, headers=()):
+        """The XML body as ``text/xml``."""
+        self.send_bytes(reply.status, reply.body.encode("utf-8"), XML_CONTENT_TYPE, headers=headers)

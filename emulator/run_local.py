@@ -247,36 +247,37 @@ def invariant_problems(result, expected=None):
         problems.append(f"{inv['answers']} answers for one request id")
     for call in result["calls"]:
         label = f"call #{call['seq']} {call['operation']}"
-        if call["signature"] != "valid":
-            problems.append(f"{label}: signature {call['signature']}")
-        if call["modelErrors"]:
-            problems.append(f"{label}: model errors {call['modelErrors']}")
-        if call["status"] != 200:
-            problems.append(f"{label}: HTTP {call['status']} {call.get('errorType') or ''}".rstrip())
-        if inv["answerSeq"] and (call["completedSeq"] is None
-                                 or call["completedSeq"] > inv["answerSeq"]):
-            problems.append(f"{label}: not completed before the answer")
-        for warning in call.get("warnings") or []:
-            problems.append(f"{label}: {warning}")
+        problems.extend(_call_problems(call, inv, label, "model errors", status_label=label))
     sts_status_expected = "stsCalls" in (expected or {})
     for call in result["stsCalls"]:
         label = f"STS call #{call['seq']} {call['operation']}"
-        if call["signature"] != "valid":
-            problems.append(f"{label}: signature {call['signature']}")
-        if call["modelErrors"]:
-            problems.append(f"{label}: errors {call['modelErrors']}")
-        if call["status"] != 200 and not sts_status_expected:
-            problems.append(f"{label} {call['roleArn']}: HTTP {call['status']} "
-                            f"{call.get('errorType') or ''}".rstrip())
-        if inv["answerSeq"] and (call["completedSeq"] is None
-                                 or call["completedSeq"] > inv["answerSeq"]):
-            problems.append(f"{label}: not completed before the answer")
-        for warning in call.get("warnings") or []:
-            problems.append(f"{label}: {warning}")
+        status_label = None if sts_status_expected else f"{label} {call['roleArn']}"
+        problems.extend(_call_problems(call, inv, label, "errors", status_label=status_label))
     for call in result["stray"]:
         kind = "STS call" if "params" in call else "call"
         problems.append(f"{kind} #{call['seq']} {call['operation']} without this invocation's "
                         f"trace header (got {call['traceHeader']!r})")
+    return problems
+
+
+def _call_problems(call, inv, label, errors_noun, status_label=None):
+    """The invariants of one recorded AWS call (Config or STS) of invocation ``inv``: a valid
+    signature, no ``modelErrors`` (reported as ``<errors_noun> [...]``), HTTP 200 unless
+    ``status_label`` is None (it prefixes that problem), completed before the answer, and no
+    warnings. Problems are prefixed with ``label``."""
+    problems = []
+    if call["signature"] != "valid":
+        problems.append(f"{label}: signature {call['signature']}")
+    if call["modelErrors"]:
+        problems.append(f"{label}: {errors_noun} {call['modelErrors']}")
+    if status_label is not None and call["status"] != 200:
+        problems.append(f"{status_label}: HTTP {call['status']} "
+                        f"{call.get('errorType') or ''}".rstrip())
+    if inv["answerSeq"] and (call["completedSeq"] is None
+                             or call["completedSeq"] > inv["answerSeq"]):
+        problems.append(f"{label}: not completed before the answer")
+    for warning in call.get("warnings") or []:
+        problems.append(f"{label}: {warning}")
     return problems
 
 

@@ -183,13 +183,7 @@ class Harness:
             request.headers["Authorization"] = (
                 f"AWS4-HMAC-SHA256 Credential={signer.scope(request)}, "
                 f"SignedHeaders={signed}, Signature={signature}")
-        http_request = urllib.request.Request(url, data=data, method="POST",
-                                              headers=dict(request.headers.items()))
-        try:
-            with urllib.request.urlopen(http_request, timeout=10) as reply:
-                return reply.status, json.loads(reply.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read())
+        return _post_signed(url, data, request, json.loads)
 
     def sts_client(self, **overrides):
         """A botocore STS client on the fake endpoint (no retries, no client validation)."""
@@ -217,13 +211,7 @@ class Harness:
         request = AWSRequest("POST", url, data=body.encode(), headers={"Content-Type": content_type})
         SigV4Auth(Credentials(self.info["accessKeyID"], self.info["secretAccessKey"],
                               self.info["sessionToken"]), "sts", self.info["region"]).add_auth(request)
-        http_request = urllib.request.Request(url, data=body.encode(), method="POST",
-                                              headers=dict(request.headers.items()))
-        try:
-            with urllib.request.urlopen(http_request, timeout=10) as reply:
-                return reply.status, ET.fromstring(reply.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, ET.fromstring(exc.read())
+        return _post_signed(url, body.encode(), request, ET.fromstring)
 
     def last_sts_call(self):
         """The most recent recorded STS call."""
@@ -236,6 +224,18 @@ class Harness:
         calls = self.ok("GET", "/calls" + (f"?operation={operation}" if operation else ""))
         check(calls, "no Config call recorded")
         return calls[-1]
+
+
+def _post_signed(url, data, signed, parse):
+    """POST ``data`` to ``url`` with the headers of the botocore-signed AWSRequest ``signed``;
+    return ``(status, parse(reply body))`` for a success and an HTTP error alike."""
+    http_request = urllib.request.Request(url, data=data, method="POST",
+                                          headers=dict(signed.headers.items()))
+    try:
+        with urllib.request.urlopen(http_request, timeout=10) as reply:
+            return reply.status, parse(reply.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, parse(exc.read())
 
 
 def error_code(exc):
