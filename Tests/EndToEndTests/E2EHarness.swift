@@ -534,6 +534,17 @@ final class E2EHarness {
         return polled
     }
 
+    /// Any control-API route without a dedicated helper: `GET path` (query included), the JSON reply.
+    func controlGET(_ path: String) throws -> Any {
+        try get(path)
+    }
+
+    /// Any control-API route without a dedicated helper: `POST path` with a JSON object, the JSON reply.
+    @discardableResult
+    func controlPOST(_ path: String, _ payload: [String: Any]) throws -> Any {
+        try post(path, payload)
+    }
+
     // MARK: HTTP
 
     private func get(_ path: String) throws -> Any {

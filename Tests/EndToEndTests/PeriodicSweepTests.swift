@@ -1,0 +1,430 @@
+import Foundation
+import Testing
+
+/// rule-semantics.md §4 end to end: the periodic sweep (`ScheduledNotification`) of the real bootstrap against the
+/// emulator's inventory and compliance store: paging, batching, unprocessed keys, throttling, clean-up, an empty
+/// inventory, `SkipInactiveTaskDefinitions`, long rule names and a 10 000-item inventory.
+@Suite("Periodic sweep, end to end")
+struct PeriodicSweepTests {
+    static let taskDefinition = E2EHarness.taskDefinitionType
+    static let readOperations: Set<String> = [
+        "ListDiscoveredResources", "BatchGetResourceConfig", "GetComplianceDetailsByConfigRule",
+    ]
+
+    /// A resource (type + id) and the compliance the sweep must report for it.
+    struct Verdict: Hashable {
+        var resourceType: String
+        var resourceID: String
+        var complianceType: String
+    }
+
+    static func key(_ type: String?, _ id: String?) -> String { "\(type ?? "?")|\(id ?? "?")" }
+
+    /// Asserts a successful sweep: `/response`, well-formed calls (valid SigV4, no model errors, trace header, done
+    /// before the answer), every read before the first PutEvaluations, every PutEvaluations ≤ 100 evaluations with
+    /// the event's token and no TestMode, and exactly `expected` accepted: each resource once, with its compliance
+    /// type, `OrderingTimestamp` = the notification time (a JSON number, to the millisecond) and an annotation of
+    /// 1–256 UTF-16 units. Returns the invocation's Config calls.
+    @discardableResult
+    static func expectSweep(
+        _ h: E2EHarness,
+        _ invocation: InvocationView,
+        expected: [Verdict],
+        resultToken: String = "myResultToken",
+        _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [ConfigCall] {
+        #expect(invocation.state == "response", "\(label): \(invocation.summary)\(h.dump())", sourceLocation: sourceLocation)
+        #expect(invocation.answers == 1, "\(label): \(invocation.summary)", sourceLocation: sourceLocation)
+        let calls = try h.calls(for: invocation)
+        h.expectWellFormedCalls(calls, of: invocation, label, sourceLocation: sourceLocation)
+        let puts = calls.filter { $0.operation == "PutEvaluations" }
+        let reads = calls.filter { readOperations.contains($0.operation ?? "") }
+        #expect(puts.count + reads.count == calls.count, "\(label): unexpected operations \(calls.map(\.summary))",
+                sourceLocation: sourceLocation)
+        if let firstPut = puts.map(\.seq).min(), let lastRead = reads.map(\.seq).max() {
+            #expect(lastRead < firstPut, "\(label): a read after the first PutEvaluations (all or nothing)",
+                    sourceLocation: sourceLocation)
+        }
+        for put in puts {
+            #expect(put.status == 200, "\(label): \(put.summary)", sourceLocation: sourceLocation)
+            #expect((1...100).contains(put.evaluations.count), "\(label): \(put.evaluations.count) evaluations in one call",
+                    sourceLocation: sourceLocation)
+            #expect(put.body?["ResultToken"] as? String == resultToken, "\(label): \(put.summary)", sourceLocation: sourceLocation)
+            #expect(put.body?["TestMode"] == nil || (put.body?["TestMode"] as? Bool) == false, "\(label): TestMode sent",
+                    sourceLocation: sourceLocation)
+            for evaluation in put.evaluations {
+                let stamp = evaluation["OrderingTimestamp"] as? NSNumber
+                let sent = String(describing: evaluation["OrderingTimestamp"])
+                let id = String(describing: evaluation["ComplianceResourceId"])
+                #expect(stamp.map { abs($0.doubleValue - SweepEvents.notificationTime) < 0.0005 } == true,
+                        "\(label): OrderingTimestamp \(sent) for \(id), expected \(SweepEvents.notificationTime)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+        let accepted = try h.evaluations(for: invocation)
+        #expect(accepted.count == expected.count, "\(label): \(accepted.count) evaluations accepted, expected \(expected.count)",
+                sourceLocation: sourceLocation)
+        var wanted: [String: String] = [:]
+        for verdict in expected { wanted[key(verdict.resourceType, verdict.resourceID)] = verdict.complianceType }
+        var seen: [String: Int] = [:]
+        var problems: [String] = []
+        for evaluation in accepted {
+            let k = key(evaluation.resourceType, evaluation.resourceID)
+            seen[k, default: 0] += 1
+            if let want = wanted[k] {
+                if evaluation.complianceType != want { problems.append("\(evaluation.summary) (expected \(want))") }
+            } else {
+                problems.append("unexpected \(evaluation.summary)")
+            }
+            let annotation = evaluation.annotation ?? ""
+            if annotation.isEmpty || annotation.utf16.count > 256 { problems.append("annotation of \(evaluation.summary)") }
+            if evaluation.resultToken != resultToken || evaluation.testMode != false { problems.append("token/testMode of \(evaluation.summary)") }
+        }
+        for (k, count) in seen where count > 1 { problems.append("\(k) reported \(count) times") }
+        for verdict in expected where seen[key(verdict.resourceType, verdict.resourceID)] == nil {
+            problems.append("no evaluation for \(verdict.resourceType) \(verdict.resourceID)")
+        }
+        #expect(problems.isEmpty, "\(label): \(problems.count) problem(s): \(problems.prefix(20))", sourceLocation: sourceLocation)
+        return calls
+    }
+
+    /// The default seeded inventory's verdicts (emulator README) plus the `retired-family` clean-up.
+    static let defaultVerdicts: [Verdict] = [
+        Verdict(resourceType: taskDefinition, resourceID: "testtaskdef", complianceType: "NON_COMPLIANT"),
+        Verdict(resourceType: taskDefinition, resourceID: "webapp", complianceType: "COMPLIANT"),
+        Verdict(resourceType: taskDefinition, resourceID: "batch-worker", complianceType: "COMPLIANT"),
+        Verdict(resourceType: taskDefinition, resourceID: "legacy-agent", complianceType: "NON_COMPLIANT"),
+        Verdict(resourceType: taskDefinition, resourceID: "retired-family", complianceType: "NOT_APPLICABLE"),
+    ]
+
+    /// Verdicts for a generated inventory of `count` items.
+    static func generatedVerdicts(count: Int, hostEvery: Int = 7, inactiveEvery: Int = 0, skipInactive: Bool = false) -> [Verdict] {
+        (0..<count).map { $0 + 1 }.map { i in
+            Verdict(
+                resourceType: taskDefinition, resourceID: SweepEvents.generatedID(i, count: count),
+                complianceType: SweepEvents.generatedVerdict(i, hostEvery: hostEvery, inactiveEvery: inactiveEvery, skipInactive: skipInactive)
+            )
+        }
+    }
+
+    /// The two seeded compliance results that a replaced inventory no longer has: both become NOT_APPLICABLE.
+    static let seededStale: [Verdict] = [
+        Verdict(resourceType: taskDefinition, resourceID: "testtaskdef", complianceType: "NOT_APPLICABLE"),
+        Verdict(resourceType: taskDefinition, resourceID: "retired-family", complianceType: "NOT_APPLICABLE"),
+    ]
+
+    static func operations(_ calls: [ConfigCall], _ name: String) -> [ConfigCall] {
+        calls.filter { $0.operation == name }
+    }
+
+    static func resourceKeyIDs(_ call: ConfigCall) -> [String] {
+        (call.body?["resourceKeys"] as? [[String: Any]] ?? []).compactMap { $0["resourceId"] as? String }
+    }
+
+    // MARK: Tests
+
+    @Test("default seeded inventory → 4 inventory evaluations + retired-family NOT_APPLICABLE, at notificationCreationTime")
+    func defaultInventory() throws {
+        try withHarness { h in
+            let event = try SweepEvents.scheduled()
+            let invocation = try h.run(event: try E2EEvents.text(event))
+            let calls = try Self.expectSweep(h, invocation, expected: Self.defaultVerdicts, "default inventory")
+            #expect(calls.map(\.operation) == [
+                "ListDiscoveredResources", "BatchGetResourceConfig", "GetComplianceDetailsByConfigRule", "PutEvaluations",
+            ], "\(calls.map(\.summary))")
+            #expect(calls.allSatisfy { $0.status == 200 }, "\(calls.map(\.summary))")
+            if let list = Self.operations(calls, "ListDiscoveredResources").first {
+                #expect(list.body?["resourceType"] as? String == Self.taskDefinition, "\(list.raw)")
+                #expect(int(list.body?["limit"]) == 100, "\(list.raw)")
+                #expect(list.body?["includeDeletedResources"] == nil || int(list.body?["includeDeletedResources"]) == 0,
+                        "deleted resources must not be listed: \(list.raw)")
+            }
+            if let batch = Self.operations(calls, "BatchGetResourceConfig").first {
+                #expect(Self.resourceKeyIDs(batch) == ["testtaskdef", "webapp", "batch-worker", "legacy-agent"], "\(batch.raw)")
+            }
+            if let compliance = Self.operations(calls, "GetComplianceDetailsByConfigRule").first {
+                #expect(compliance.body?["ConfigRuleName"] as? String == E2EHarness.seededRuleName, "\(compliance.raw)")
+                #expect(Set(compliance.body?["ComplianceTypes"] as? [String] ?? []) == ["COMPLIANT", "NON_COMPLIANT"], "\(compliance.raw)")
+                #expect(int(compliance.body?["Limit"]) == 100, "\(compliance.raw)")
+            }
+            // ComplianceResourceId is Config's id verbatim, the type Config's.
+            let put = Self.operations(calls, "PutEvaluations").first?.evaluations ?? []
+            #expect(put.map { $0["ComplianceResourceId"] as? String ?? "?" } ==
+                    ["testtaskdef", "webapp", "batch-worker", "legacy-agent", "retired-family"], "\(put)")
+            #expect(put.allSatisfy { $0["ComplianceResourceType"] as? String == Self.taskDefinition }, "\(put)")
+            let body = invocation.responseObject ?? [:]
+            #expect(int(body["evaluationsPut"]) == 5, "\(invocation.summary)")
+            #expect(int(body["inventory"]) == 4 && int(body["cleanedUp"]) == 1, "\(invocation.summary)")
+        }
+    }
+
+    @Test("250 items → 3 list pages (nextToken followed), 3 batch reads ≤ 100 keys, PutEvaluations 100/100/52")
+    func paging250() throws {
+        try withHarness { h in
+            let summary = try h.generateInventory(count: 250, hostEvery: 7)
+            #expect(int(summary["listed"]) == 250, "\(summary)")
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
+            let expected = Self.generatedVerdicts(count: 250, hostEvery: 7) + Self.seededStale
+            let calls = try Self.expectSweep(h, invocation, expected: expected, "250 items")
+            #expect(calls.allSatisfy { $0.status == 200 }, "\(calls.map(\.summary))")
+
+            let lists = Self.operations(calls, "ListDiscoveredResources")
+            #expect(lists.count == 3, "\(lists.map(\.summary))")
+            #expect(lists.allSatisfy { int($0.body?["limit"]) == 100 }, "limit must be 100 on every page: \(lists.map(\.body))")
+            #expect(lists.map { $0.body?["nextToken"] is String } == [false, true, true],
+                    "the first page without nextToken, then the reply's token: \(lists.map(\.body))")
+            #expect(lists.map { int($0.result?["pageSize"]) ?? -1 } == [100, 100, 50], "\(lists.map(\.raw))")
+
+            let batches = Self.operations(calls, "BatchGetResourceConfig")
+            #expect(batches.count == 3, "\(batches.map(\.summary))")
+            let batchIDs = batches.map(Self.resourceKeyIDs)
+            #expect(batchIDs.map(\.count) == [100, 100, 50], "\(batchIDs.map(\.count))")
+            #expect(batchIDs.flatMap { $0 } == (1...250).map { SweepEvents.generatedID($0, count: 250) },
+                    "every listed id read exactly once, in order")
+
+            #expect(Self.operations(calls, "GetComplianceDetailsByConfigRule").count == 1)
+            let puts = Self.operations(calls, "PutEvaluations")
+            #expect(puts.map(\.evaluations.count) == [100, 100, 52], "\(puts.map(\.summary))")
+        }
+    }
+
+    @Test("130 items and no stale compliance → exactly two PutEvaluations (100 + 30)")
+    func twoPuts130() throws {
+        try withHarness { h in
+            try h.generateInventory(count: 130, hostEvery: 5)
+            try h.seedCompliance([], replace: true)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
+            let calls = try Self.expectSweep(h, invocation, expected: Self.generatedVerdicts(count: 130, hostEvery: 5), "130 items")
+            #expect(Self.operations(calls, "PutEvaluations").map(\.evaluations.count) == [100, 30], "\(calls.map(\.summary))")
+            #expect(Self.operations(calls, "ListDiscoveredResources").count == 2)
+            #expect(Self.operations(calls, "BatchGetResourceConfig").map { Self.resourceKeyIDs($0).count } == [100, 30])
+        }
+    }
+
+    @Test("unprocessed keys for 2 rounds → re-sent (only those), all evaluated")
+    func unprocessedTwoRounds() throws {
+        try withHarness { h in
+            try h.generateInventory(count: 150, hostEvery: 7)
+            let early = SweepEvents.generatedID(5, count: 150)
+            let early2 = SweepEvents.generatedID(70, count: 150)
+            let late = SweepEvents.generatedID(120, count: 150)
+            try h.markUnprocessed([early, early2, late], rounds: 2)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
+            let expected = Self.generatedVerdicts(count: 150, hostEvery: 7) + Self.seededStale
+            let calls = try Self.expectSweep(h, invocation, expected: expected, "unprocessed ×2")
+            let batches = Self.operations(calls, "BatchGetResourceConfig").map(Self.resourceKeyIDs)
+            #expect(batches.map(\.count) == [100, 2, 2, 50, 1, 1], "\(batches.map(\.count))")
+            if batches.count == 6 {
+                #expect(Set(batches[1]) == [early, early2] && Set(batches[2]) == [early, early2], "\(batches[1]) \(batches[2])")
+                #expect(batches[4] == [late] && batches[5] == [late], "\(batches[4]) \(batches[5])")
+            }
+            let summary = try h.controlGET("/inventory") as? [String: Any]
+            #expect((summary?["unprocessed"] as? [Any])?.isEmpty == true, "marks should be used up: \(String(describing: summary))")
+        }
+    }
+
+    @Test("keys unprocessed forever → /error ConfigRule.*, bounded rounds, no PutEvaluations at all")
+    func unprocessedForever() throws {
+        try withHarness { h in
+            try h.generateInventory(count: 150, hostEvery: 7)
+            // The stuck key is in the second batch: the first batch's items were read fine, yet nothing may be put.
+            try h.markUnprocessed([SweepEvents.generatedID(130, count: 150)], rounds: 1_000)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 20_000)
+            #expect(invocation.state == "error", "\(invocation.summary)\(h.dump())")
+            #expect(invocation.answers == 1)
+            #expect(invocation.errorDocument.type?.hasPrefix("ConfigRule.") == true, "\(invocation.summary)")
+            #expect(invocation.errorTypeHeader == invocation.errorDocument.type, "\(invocation.summary)")
+            #expect(!invocation.answeredAfterDeadline, "\(invocation.summary)")
+            let calls = try h.calls(for: invocation)
+            h.expectWellFormedCalls(calls, of: invocation, "unprocessed forever")
+            #expect(Self.operations(calls, "PutEvaluations").isEmpty, "partial success: \(calls.map(\.summary))")
+            let batches = Self.operations(calls, "BatchGetResourceConfig")
+            #expect((3...7).contains(batches.count), "re-reads must happen and be bounded: \(batches.count) calls")
+            #expect(try h.evaluations().isEmpty)
+            #expect(h.isBootstrapRunning)
+        }
+    }
+
+    @Test("ListDiscoveredResources throttled twice → retried, the sweep succeeds")
+    func listThrottledTwice() throws {
+        try withHarness { h in
+            try h.injectFaults(operation: "ListDiscoveredResources", faults: ["throttle", "throttle"])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 20_000)
+            let calls = try Self.expectSweep(h, invocation, expected: Self.defaultVerdicts, "list throttled ×2")
+            let lists = Self.operations(calls, "ListDiscoveredResources")
+            #expect(lists.map(\.status) == [400, 400, 200], "\(lists.map(\.summary))")
+            #expect(lists.prefix(2).allSatisfy { $0.errorType == "ThrottlingException" })
+        }
+    }
+
+    @Test("BatchGetResourceConfig throttled persistently → /error ConfigRule.ThrottlingException, no PutEvaluations")
+    func batchThrottledForever() throws {
+        try withHarness { h in
+            try h.injectFaults(operation: "BatchGetResourceConfig", faults: [["kind": "throttle", "repeat": true]])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 20_000)
+            try h.expectError(invocation, errorType: "ConfigRule.ThrottlingException", "batch throttled forever")
+            #expect(!invocation.answeredAfterDeadline, "\(invocation.summary)")
+            let calls = try h.calls(for: invocation)
+            h.expectWellFormedCalls(calls, of: invocation, "batch throttled forever")
+            #expect(Self.operations(calls, "PutEvaluations").isEmpty, "\(calls.map(\.summary))")
+            let batches = Self.operations(calls, "BatchGetResourceConfig")
+            #expect((2...6).contains(batches.count), "retries must happen and be bounded: \(batches.count)")
+            #expect(try h.evaluations().isEmpty)
+        }
+    }
+
+    @Test("clean-up: stale results → NOT_APPLICABLE with their own type; present ones not doubled; deleted-between-calls neither")
+    func cleanUp() throws {
+        try withHarness { h in
+            try h.seedCompliance([
+                ["resourceType": Self.taskDefinition, "resourceId": "webapp", "complianceType": "COMPLIANT", "orderingTimestamp": 1_704_067_200],
+                ["resourceType": Self.taskDefinition, "resourceId": "batch-worker", "complianceType": "COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200],
+                ["resourceType": Self.taskDefinition, "resourceId": "gone-family", "complianceType": "COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200],
+                ["resourceType": "AWS::EC2::Instance", "resourceId": "i-0123456789abcdef0", "complianceType": "NON_COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200],
+                // Same id as an inventory item, other type: a different resource, gone from the inventory.
+                ["resourceType": "AWS::ECS::Service", "resourceId": "webapp", "complianceType": "COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200],
+                // Already NOT_APPLICABLE: not listed by the query, not reported again.
+                ["resourceType": Self.taskDefinition, "resourceId": "already-na", "complianceType": "NOT_APPLICABLE",
+                 "orderingTimestamp": 1_704_067_200],
+            ])
+            try h.markDeletedBetweenCalls(["batch-worker"])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()))
+            let expected: [Verdict] = [
+                Verdict(resourceType: Self.taskDefinition, resourceID: "testtaskdef", complianceType: "NON_COMPLIANT"),
+                Verdict(resourceType: Self.taskDefinition, resourceID: "webapp", complianceType: "COMPLIANT"),
+                Verdict(resourceType: Self.taskDefinition, resourceID: "legacy-agent", complianceType: "NON_COMPLIANT"),
+                Verdict(resourceType: Self.taskDefinition, resourceID: "retired-family", complianceType: "NOT_APPLICABLE"),
+                Verdict(resourceType: Self.taskDefinition, resourceID: "gone-family", complianceType: "NOT_APPLICABLE"),
+                Verdict(resourceType: "AWS::EC2::Instance", resourceID: "i-0123456789abcdef0", complianceType: "NOT_APPLICABLE"),
+                Verdict(resourceType: "AWS::ECS::Service", resourceID: "webapp", complianceType: "NOT_APPLICABLE"),
+            ]
+            let calls = try Self.expectSweep(h, invocation, expected: expected, "clean-up")
+            let batch = Self.operations(calls, "BatchGetResourceConfig").first
+            #expect(int(batch?.result?["deletedBetweenCalls"]) == 1, "the mark was not exercised: \(String(describing: batch?.raw))")
+            // batch-worker: listed, not returned → no evaluation, and not cleaned up; its stored result is untouched.
+            let stored = try h.compliance().first { $0["resourceId"] as? String == "batch-worker" }
+            #expect(stored?["complianceType"] as? String == "COMPLIANT" && stored?["source"] as? String == "seed", "\(String(describing: stored))")
+        }
+    }
+
+    @Test("clean-up pages GetComplianceDetailsByConfigRule (130 stale results → 2 pages), all NOT_APPLICABLE")
+    func cleanUpPaging() throws {
+        try withHarness { h in
+            let stale = (1...130).map { i in
+                ["resourceType": Self.taskDefinition, "resourceId": "stale-\(i)", "complianceType": i % 2 == 0 ? "COMPLIANT" : "NON_COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200] as [String: Any]
+            }
+            try h.seedCompliance(stale, replace: true)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 20_000)
+            let expected = Array(Self.defaultVerdicts.prefix(4))
+                + (1...130).map { Verdict(resourceType: Self.taskDefinition, resourceID: "stale-\($0)", complianceType: "NOT_APPLICABLE") }
+            let calls = try Self.expectSweep(h, invocation, expected: expected, "clean-up paging")
+            let pages = Self.operations(calls, "GetComplianceDetailsByConfigRule")
+            #expect(pages.count == 2, "\(pages.map(\.summary))")
+            #expect(pages.map { $0.body?["NextToken"] is String } == [false, true], "\(pages.map(\.body))")
+            #expect(Self.operations(calls, "PutEvaluations").map(\.evaluations.count) == [100, 34])
+        }
+    }
+
+    @Test("empty inventory and empty compliance → /response with no PutEvaluations call")
+    func emptyInventory() throws {
+        try withHarness { h in
+            try h.putInventory([], replace: true)
+            try h.seedCompliance([], replace: true)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()))
+            let calls = try Self.expectSweep(h, invocation, expected: [], "empty")
+            #expect(calls.map(\.operation) == ["ListDiscoveredResources", "GetComplianceDetailsByConfigRule"],
+                    "no BatchGetResourceConfig with 0 keys, no PutEvaluations: \(calls.map(\.summary))")
+            #expect(calls.allSatisfy { $0.status == 200 })
+            #expect(int(invocation.responseObject?["evaluationsPut"]) == 0, "\(invocation.summary)")
+        }
+    }
+
+    @Test("SkipInactiveTaskDefinitions \"true\" → INACTIVE items NOT_APPLICABLE; default → INACTIVE+host NON_COMPLIANT")
+    func skipInactive() throws {
+        try withHarness { h in
+            // host every 4th, INACTIVE every 6th: 12, 24, 36 are INACTIVE and host.
+            try h.generateInventory(count: 40, hostEvery: 4, inactiveEvery: 6)
+            try h.seedCompliance([], replace: true)
+            let byDefault = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()))
+            let defaults = Self.generatedVerdicts(count: 40, hostEvery: 4, inactiveEvery: 6, skipInactive: false)
+            #expect(defaults.filter { $0.complianceType == "NON_COMPLIANT" }.count == 10)
+            try Self.expectSweep(h, byDefault, expected: defaults, "SkipInactiveTaskDefinitions default")
+
+            try h.seedCompliance([], replace: true)
+            let skipping = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled(
+                resultToken: "skipToken", parameters: ["SkipInactiveTaskDefinitions": "true"]
+            )))
+            let skipped = Self.generatedVerdicts(count: 40, hostEvery: 4, inactiveEvery: 6, skipInactive: true)
+            #expect(skipped.filter { $0.complianceType == "NOT_APPLICABLE" }.map(\.resourceID) ==
+                    [6, 12, 18, 24, 30, 36].map { SweepEvents.generatedID($0, count: 40) })
+            try Self.expectSweep(h, skipping, expected: skipped, resultToken: "skipToken", "SkipInactiveTaskDefinitions true")
+        }
+    }
+
+    @Test("a rule name over 64 characters → no GetComplianceDetailsByConfigRule call, one WARN, evaluations still put")
+    func longRuleName() throws {
+        try withHarness { h in
+            let name = "ecs-task-definition-pid-mode-custom-" + String(repeating: "x", count: 40)
+            #expect(name.count > 64)
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled(ruleName: name)))
+            let calls = try Self.expectSweep(h, invocation, expected: Array(Self.defaultVerdicts.prefix(4)), "long rule name")
+            #expect(calls.map(\.operation) == ["ListDiscoveredResources", "BatchGetResourceConfig", "PutEvaluations"],
+                    "\(calls.map(\.summary))")
+            let warnings = h.bootstrapLogText.split(separator: "\n").compactMap { line -> [String: Any]? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    object["requestId"] as? String == invocation.requestID, object["level"] as? String == "WARN"
+                else { return nil }
+                return object
+            }
+            #expect(warnings.count == 1, "expected exactly one WARN for the skipped clean-up: \(warnings)")
+        }
+    }
+
+    @Test("scale: 10 000 items in one invocation → exact call counts, all 10 000 evaluations correct")
+    func tenThousand() throws {
+        try withHarness { h in
+            let count = 10_000
+            let hostEvery = 7
+            let generated = try h.generateInventory(count: count, hostEvery: hostEvery)
+            #expect(int(generated["listed"]) == count, "\(generated)")
+            let stale = 2  // the default seed's testtaskdef and retired-family, gone from the replaced inventory
+            try h.waitForPoller()
+            let started = Date()
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 120_000)
+            let wall = Date().timeIntervalSince(started)
+            let expected = Self.generatedVerdicts(count: count, hostEvery: hostEvery) + Self.seededStale
+            let calls = try Self.expectSweep(h, invocation, expected: expected, "10 000 items")
+            let pages = (count + 99) / 100
+            let lists = Self.operations(calls, "ListDiscoveredResources")
+            let batches = Self.operations(calls, "BatchGetResourceConfig")
+            let compliance = Self.operations(calls, "GetComplianceDetailsByConfigRule")
+            let puts = Self.operations(calls, "PutEvaluations")
+            #expect(lists.count == pages, "\(lists.count) list pages, expected \(pages)")
+            #expect(batches.count == pages, "\(batches.count) batch reads, expected \(pages)")
+            #expect(batches.allSatisfy { Self.resourceKeyIDs($0).count == 100 })
+            #expect(compliance.count == 1)
+            #expect(puts.count == (count + stale + 99) / 100, "\(puts.count) PutEvaluations, expected \((count + stale + 99) / 100)")
+            #expect(calls.allSatisfy { $0.status == 200 })
+            let handled: Double
+            if let delivered = invocation.deliveredAtMs, let answered = invocation.answeredAtMs {
+                handled = Double(answered - delivered) / 1_000
+            } else {
+                handled = -1
+            }
+            let nonCompliant = expected.filter { $0.complianceType == "NON_COMPLIANT" }.count
+            print("""
+                [PeriodicSweepTests] 10 000-item sweep: invoke→answer \(String(format: "%.2f", wall)) s \
+                (delivered→answered \(String(format: "%.2f", handled)) s), ListDiscoveredResources \(lists.count), \
+                BatchGetResourceConfig \(batches.count), GetComplianceDetailsByConfigRule \(compliance.count), \
+                PutEvaluations \(puts.count), evaluations \(expected.count) (NON_COMPLIANT \(nonCompliant), \
+                NOT_APPLICABLE clean-up \(stale)), bootstrap \(h.bootstrapPath)
+                """)
+        }
+    }
+}
