@@ -38,7 +38,7 @@ let package = Package(
         ),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
-        .executableTarget(name: "BenchHarness", dependencies: ["JSON", "SigV4"], path: "Benchmarks/BenchHarness"),
+        .executableTarget(name: "BenchHarness", dependencies: ["JSON", "SigV4", "StructuredLogging"], path: "Benchmarks/BenchHarness"),
 
         // Test support: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets), scripted per test.
         .target(name: "LoopbackHTTPServer", path: "Tests/LoopbackHTTPServer"),

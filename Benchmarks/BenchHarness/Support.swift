@@ -1,3 +1,4 @@
+import StructuredLogging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -51,32 +52,11 @@ struct SplitMix64 {
 
 /// `2024-01-18T22:05:40.112Z` for epoch milliseconds (proleptic Gregorian, UTC).
 func isoTimestamp(epochMilliseconds: Int64) -> String {
-    let millis = Int(((epochMilliseconds % 1_000) + 1_000) % 1_000)
-    let seconds = (epochMilliseconds - Int64(millis)) / 1_000
-    var days = seconds / 86_400
-    var secondOfDay = seconds % 86_400
-    if secondOfDay < 0 {
-        secondOfDay += 86_400
-        days -= 1
-    }
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    return "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T"
-        + "\(pad(Int(secondOfDay / 3_600), 2)):\(pad(Int(secondOfDay % 3_600 / 60), 2)):\(pad(Int(secondOfDay % 60), 2))"
-        + ".\(pad(millis, 3))Z"
+    CivilTime.rfc3339(epochMilliseconds: epochMilliseconds)
 }
 
 func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    CivilTime.pad(value, width)
 }
 
 func hex(_ value: UInt64, width: Int) -> String {
