@@ -10,6 +10,8 @@ final class SignedTransport {
     private let signingName: String
     private let credentials: Credentials
     private let clock: () -> Int64
+    /// Signing keys already derived, per credentials (four HMACs saved on every call of the same day).
+    private var derivedKeys: [String: DerivedSigningKey] = [:]
 
     init(endpoint: Endpoint, session: CurlSession, region: String, signingName: String, credentials: Credentials, clock: @escaping () -> Int64) {
         self.endpoint = endpoint
@@ -35,8 +37,11 @@ final class SignedTransport {
             method: "POST", path: endpoint.path,
             headers: [(name: AWSWire.hostHeader, value: endpoint.hostHeader)] + headers, body: body
         )
-        let signer = SigV4Signer(credentials: context.credentials ?? credentials, region: region, service: signingName)
-        let signed = signer.signed(unsigned, epochSeconds: clock() / 1_000)
+        let signingCredentials = context.credentials ?? credentials
+        var signer = SigV4Signer(credentials: signingCredentials, region: region, service: signingName)
+        let epochSeconds = clock() / 1_000
+        signer.derivedKey = derivedKey(for: signer, dateStamp: AmzDate.dateStamp(of: AmzDate.format(epochSeconds: epochSeconds)))
+        let signed = signer.signed(unsigned, epochSeconds: epochSeconds)
         var httpHeaders = HTTPHeaders(signed.headers.map { HTTPHeaders.Field(name: $0.name, value: $0.value) })
         httpHeaders.add(name: AWSWire.userAgentHeader, value: AWSWire.userAgent)
         if let traceID = context.traceID {
@@ -50,6 +55,17 @@ final class SignedTransport {
         } catch {
             return .failure(AWSClientError(.transport(error), operation: operation, message: error.message, attempts: attempt))
         }
+    }
+
+    /// The cached signing key of `signer`'s credentials for `dateStamp`, deriving (and caching) it when needed. The
+    /// cache is cleared when it would hold more than a few credentials (assumed roles rotate their keys).
+    private func derivedKey(for signer: SigV4Signer, dateStamp: String) -> DerivedSigningKey {
+        let cacheKey = signer.credentials.accessKeyID + "\u{0}" + signer.credentials.secretAccessKey
+        if let cached = derivedKeys[cacheKey], cached.dateStamp == dateStamp { return cached }
+        if derivedKeys.count >= 16 { derivedKeys.removeAll() }
+        let fresh = signer.signingKey(dateStamp: dateStamp)
+        derivedKeys[cacheKey] = fresh
+        return fresh
     }
 
     /// `error` with every secret the request could have carried (secret access key and session token of the

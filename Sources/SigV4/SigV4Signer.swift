@@ -1,3 +1,5 @@
+import Crypto
+
 /// AWS Signature Version 4 header signer (`Authorization` header, not presigned URLs).
 ///
 /// Stateless and `Sendable`: one signer may be shared by concurrent tasks. Nothing
@@ -18,6 +20,9 @@
 public struct SigV4Signer: Sendable {
     /// The credentials the signature is made with.
     public var credentials: Credentials
+    /// A signing key derived earlier with ``signingKey(dateStamp:)`` for these credentials, region and service; used
+    /// when its date matches the request's (else the key is derived again). `nil` by default.
+    public var derivedKey: DerivedSigningKey?
     /// The signing region, e.g. `eu-west-3`.
     public var region: String
     /// The signing name of the service, e.g. `config` or `ecs`.
@@ -69,14 +74,21 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Stages 3 and 4: the lower-case hex signature of `stringToSign`, with the key
-    /// derived for the date in `amzDate` and this signer's secret, region and service.
+    /// derived for the date in `amzDate` and this signer's secret, region and service
+    /// (``derivedKey`` is used instead of deriving it again when it is for that date).
     public func signature(stringToSign: String, amzDate: String) -> String {
-        let key = SigningKey.derive(
-            secretAccessKey: credentials.secretAccessKey,
-            dateStamp: AmzDate.dateStamp(of: amzDate),
-            region: region,
-            service: service)
+        let dateStamp = AmzDate.dateStamp(of: amzDate)
+        let key = derivedKey.flatMap { $0.dateStamp == dateStamp ? $0.key : nil } ?? signingKey(dateStamp: dateStamp).key
         return SigningKey.signature(stringToSign: stringToSign, key: key)
+    }
+
+    /// The signing key for `dateStamp` (`YYYYMMDD`) with this signer's secret, region and service: four HMACs, the
+    /// same all day, so a caller that signs often keeps it in ``derivedKey``.
+    public func signingKey(dateStamp: String) -> DerivedSigningKey {
+        DerivedSigningKey(
+            dateStamp: dateStamp,
+            key: SigningKey.derive(
+                secretAccessKey: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service))
     }
 
     /// The credential scope `YYYYMMDD/region/service/aws4_request` for `amzDate`.
@@ -162,5 +174,16 @@ public struct SigV4Signer: Sendable {
             headers: headersToSign(for: request, amzDate: amzDate),
             payloadHash: hexSHA256(request.body),
             normalizePath: normalizePath)
+    }
+}
+
+/// A SigV4 signing key and the day (`YYYYMMDD`) it is valid for.
+public struct DerivedSigningKey: Sendable {
+    public var dateStamp: String
+    public var key: SymmetricKey
+
+    public init(dateStamp: String, key: SymmetricKey) {
+        self.dateStamp = dateStamp
+        self.key = key
     }
 }
