@@ -131,28 +131,30 @@ private final class ResponseAccumulator {
     func consumeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         var end = bytes.count
         while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-        let line = Substring(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
+        if line.starts(with: "HTTP/".utf8) {
             headers = HTTPHeaders()  // a new response starts (e.g. after an interim 1xx): forget earlier fields
             return
         }
-        guard !line.isEmpty else { return }
-        if let first = line.first, first == " " || first == "\t", let previous = headers.fields.last {
+        guard let first = line.first else { return }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t"), let previous = headers.fields.last {
             // Obsolete line folding: the line continues the previous field's value.
             var fields = headers.fields
-            fields[fields.count - 1] = .init(name: previous.name, value: previous.value + " " + trimmed(line))
+            fields[fields.count - 1] = .init(name: previous.name, value: previous.value + " " + Self.trimmed(line[...]))
             headers = HTTPHeaders(fields)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        headers.add(name: trimmed(line[..<colon]), value: trimmed(line[line.index(after: colon)...]))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        headers.add(name: Self.trimmed(line[..<colon]), value: Self.trimmed(line[(colon + 1)...]))
     }
 
-    private func trimmed(_ text: Substring) -> String {
-        var text = text
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return String(text)
+    /// The bytes without leading and trailing spaces and tabs, decoded as UTF-8.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 }
 

@@ -253,6 +253,10 @@ public struct JSONParser {
     }
 
     private func validatedUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
+        // Fast path: pure ASCII (nearly every key and value in a Config event) is valid UTF-8 as it is.
+        if slice.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: slice, as: UTF8.self)
+        }
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw JSONParseError(reason: "invalid UTF-8 in a string", offset: offset)
         }
