@@ -42,18 +42,22 @@ let package = Package(
 
         // Test support: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets), scripted per test.
         .target(name: "LoopbackHTTPServer", path: "Tests/LoopbackHTTPServer"),
+        // Test support: the shared test data locator and byte helpers used by several suites.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "LoopbackHTTPServer"]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "LoopbackHTTPServer", "TestSupport"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
         .testTarget(
             name: "ConfigRuleTests",
-            dependencies: ["ConfigRule", "AWSClient", "CurlHTTP", "SigV4", "StructuredLogging", "JSON", "LoopbackHTTPServer"]
+            dependencies: ["ConfigRule", "AWSClient", "CurlHTTP", "SigV4", "StructuredLogging", "JSON", "LoopbackHTTPServer", "TestSupport"]
         ),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP"]),
+        .testTarget(
+            name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer", "TestSupport"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,42 +1,16 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 @testable import ConfigRule
 
 /// Locates and loads the shared payload fixtures (`../shared/testdata/payloads`).
 ///
-/// `$PIDMODE_SHARED_TESTDATA` (the `testdata` directory) wins; otherwise the package root is three levels above this
-/// file (Tests/ConfigRuleTests/Support.swift). A missing file is an error: the test fails, never skips.
+/// Located by ``SharedTestData``; a missing file is an error: the test fails, never skips.
 enum Payloads {
-    static let overrideVariable = "PIDMODE_SHARED_TESTDATA"
-
-    struct MissingData: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func testdataRoot(filePath: String = #filePath) -> URL {
-        if let override = ProcessInfo.processInfo.environment[overrideVariable], !override.isEmpty {
-            return URL(fileURLWithPath: override, isDirectory: true)
-        }
-        return URL(fileURLWithPath: filePath)
-            .deletingLastPathComponent()  // ConfigRuleTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/testdata", isDirectory: true)
-            .standardizedFileURL
-    }
-
     static func bytes(_ name: String) throws -> [UInt8] {
-        let url = testdataRoot().appendingPathComponent("payloads").appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw MissingData(description: """
-                payload not found: \(url.path) (expected ../shared/testdata/payloads next to the package, \
-                or set \(overrideVariable) to the testdata directory)
-                """)
-        }
-        return [UInt8](data)
+        try SharedTestData.bytes("payloads/\(name)")
     }
 
     static func json(_ name: String) throws -> JSONValue {
@@ -126,7 +100,7 @@ struct Decided {
 func decideChange(_ payload: [UInt8]) throws -> Decided {
     let event = try ConfigEvent(payload: payload)
     guard case .change(let item) = event.invokingEvent else {
-        throw Payloads.MissingData(description: "not a change notification: \(event.invokingEvent.messageType)")
+        throw SharedTestData.MissingData(description: "not a change notification: \(event.invokingEvent.messageType)")
     }
     let (parameters, warnings) = RuleParameters.parse(event.ruleParametersValue)
     let evaluation = try PidModeRule.evaluate(

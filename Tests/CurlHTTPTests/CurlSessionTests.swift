@@ -1,5 +1,6 @@
 import CurlHTTP
 import LoopbackHTTPServer
+import TestSupport
 import Testing
 
 /// `CurlSession` against a real HTTP/1.1 server on 127.0.0.1 (each test has its own server on its own port).

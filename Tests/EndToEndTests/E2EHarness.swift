@@ -13,6 +13,7 @@
 
 import CurlHTTP
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -46,12 +47,9 @@ enum E2EPaths {
         return packageRoot().appendingPathComponent(".build/debug/bootstrap").path
     }
 
-    /// `$PIDMODE_SHARED_TESTDATA`, else `<package root>/../shared/testdata`.
+    /// `$PIDMODE_SHARED_TESTDATA`, else `<package root>/../shared/testdata` (see ``SharedTestData``).
     static func sharedTestdata() -> URL {
-        if let override = ProcessInfo.processInfo.environment["PIDMODE_SHARED_TESTDATA"], !override.isEmpty {
-            return URL(fileURLWithPath: override, isDirectory: true)
-        }
-        return packageRoot().deletingLastPathComponent().appendingPathComponent("shared/testdata").standardizedFileURL
+        SharedTestData.root()
     }
 }
 

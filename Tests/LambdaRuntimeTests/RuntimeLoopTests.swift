@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import LoopbackHTTPServer
+import TestSupport
 import StructuredLogging
 import Testing
 

@@ -141,28 +141,6 @@ final class FakeRuntimeAPI {
     }
 }
 
-/// `count` bytes whose value depends on the position, so a dropped, duplicated or reordered block changes the content.
-func patternedBytes(count: Int, seed: UInt32 = 0x9E37_79B9) -> [UInt8] {
-    var state = seed == 0 ? 1 : seed
-    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-        for index in 0..<count {
-            state ^= state << 13
-            state ^= state >> 17
-            state ^= state << 5
-            buffer[index] = UInt8(truncatingIfNeeded: state)
-        }
-        initialized = count
-    }
-}
-
-/// `nil` when equal, else a short description of the first difference (never prints megabytes).
-func byteMismatch(_ actual: [UInt8], _ expected: [UInt8]) -> String? {
-    if actual == expected { return nil }
-    let common = min(actual.count, expected.count)
-    var index = 0
-    while index < common, actual[index] == expected[index] { index += 1 }
-    return "\(actual.count) bytes vs \(expected.count) expected; first difference at offset \(index)"
-}
 
 extension LambdaRuntimeError.Code {
     /// The transport error's class, when this is `.transport`.

@@ -1,43 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Locates the shared test data and parses the suites' raw HTTP requests.
 enum TestData {
-    /// Environment variable that overrides the location of the shared `testdata` directory.
-    static let overrideVariable = "PIDMODE_SHARED_TESTDATA"
+    typealias MissingData = SharedTestData.MissingData
 
-    struct MissingData: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// `$PIDMODE_SHARED_TESTDATA`, else `<package root>/../shared/testdata`, where the
-    /// package root is three levels above this file (Tests/SigV4Tests/TestData.swift).
-    static func root(filePath: String = #filePath) -> URL {
-        if let override = ProcessInfo.processInfo.environment[overrideVariable], !override.isEmpty {
-            return URL(fileURLWithPath: override, isDirectory: true)
-        }
-        let packageRoot = URL(fileURLWithPath: filePath)
-            .deletingLastPathComponent()  // SigV4Tests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-        return packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared", isDirectory: true)
-            .appendingPathComponent("testdata", isDirectory: true)
-            .standardizedFileURL
-    }
+    /// The shared `testdata` directory (see ``SharedTestData/root(filePath:)``).
+    static func root() -> URL { SharedTestData.root() }
 
     /// A directory below the test data root; throws a descriptive error when it is missing.
     static func directory(_ relativePath: String) throws -> URL {
-        let url = root().appendingPathComponent(relativePath, isDirectory: true)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MissingData(description: """
-                SigV4 test data directory not found: \(url.path). \
-                Expected the shared test data at ../shared/testdata relative to the package root, \
-                or set \(overrideVariable) to the testdata directory.
-                """)
-        }
-        return url
+        try SharedTestData.directory(relativePath, holding: "SigV4 test data directory")
     }
 
     /// A file below the test data root, as bytes; throws a descriptive error when it is missing.
