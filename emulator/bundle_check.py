@@ -3,49 +3,61 @@
 Usage: ``python3 -m emulator.bundle_check dist/pid-mode-rule-linux-x86_64.zip``
 
 Unzips the artifact into a fresh folder, starts its ``bootstrap`` with an empty environment apart from the Lambda
-variables (``env -i`` style) and ``LD_DEBUG=libs``, drives it through the emulator with a real host event, and checks:
-the invocation is answered with one NON_COMPLIANT evaluation accepted by the fake Config, and every shared library
-the executable loaded (after the ``/bin/sh`` launcher handed over) came from the bundle's ``lib/``.
+variables (``env -i`` style), drives it through the emulator with a real host event, and checks: the invocation is
+answered with one NON_COMPLIANT evaluation accepted by the fake Config, and every file the running process has mapped
+(``/proc/<pid>/maps``: the executable and any shared library) comes from the unzipped bundle. Two layouts:
+
+- ``bootstrap`` alone, a static executable (no ELF interpreter): it must map no file but itself;
+- the fallback bundle (``bootstrap`` launcher, ``bin/``, ``lib/`` with the loader and glibc): the bundled glibc must be
+  the one mapped.
+
 Prints ``N passed, M failed`` and exits 0/1.
 """
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 
 from .app import Emulator
 
 EVENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "events", "host.json")
+ELF_MAGIC = b"\x7fELF"
+PT_INTERP = 3
 
 
-def lambda_environment(info, task_root, debug_prefix):
-    """Only what Lambda itself provides (plus the endpoint override and the loader's debug switches)."""
+def lambda_environment(info, task_root):
+    """Only what Lambda itself provides (plus the endpoint override)."""
     return {
         "AWS_LAMBDA_RUNTIME_API": info["runtimeAPI"], "AWS_REGION": info["region"],
         "AWS_DEFAULT_REGION": info["region"], "AWS_ACCESS_KEY_ID": info["accessKeyID"],
         "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"], "AWS_SESSION_TOKEN": info["sessionToken"] or "",
         "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"], "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
         "LAMBDA_TASK_ROOT": task_root, "_HANDLER": "bootstrap", "AWS_LAMBDA_LOG_FORMAT": "JSON",
-        "LD_DEBUG": "libs", "LD_DEBUG_OUTPUT": debug_prefix,
     }
 
 
-def loaded_libraries(debug_prefix):
-    """Libraries initialised by the program the launcher exec'd (lines after /bin/sh transferred control)."""
-    directory, stem = os.path.split(debug_prefix)
-    lines = []
-    for name in sorted(os.listdir(directory)):
-        if name.startswith(stem + "."):
-            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
-                lines += handle.read().splitlines()
-    handover = max((i for i, line in enumerate(lines) if "transferring control:" in line and line.rstrip().endswith("/sh")),
-                   default=-1)
-    return [m.group(1) for line in lines[handover + 1:] if (m := re.search(r"calling init: (\S+)", line))]
+def is_static_elf(path):
+    """True for a 64-bit little-endian ELF file without a PT_INTERP program header (no dynamic loader)."""
+    with open(path, "rb") as handle:
+        header = handle.read(64)
+        if len(header) < 64 or header[:4] != ELF_MAGIC or header[4] != 2 or header[5] != 1:
+            return False
+        phoff = int.from_bytes(header[32:40], "little")
+        phentsize = int.from_bytes(header[54:56], "little")
+        phnum = int.from_bytes(header[56:58], "little")
+        handle.seek(phoff)
+        table = handle.read(phentsize * phnum)
+    return all(int.from_bytes(table[i * phentsize:i * phentsize + 4], "little") != PT_INTERP for i in range(phnum))
+
+
+def mapped_files(pid):
+    """Paths of the files mapped into process ``pid`` (``/proc/<pid>/maps``), without pseudo-mappings."""
+    with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as handle:
+        fields = (line.split(maxsplit=5) for line in handle)
+        return sorted({f[5].strip() for f in fields if len(f) == 6 and f[5].startswith("/")})
 
 
 def main(argv=None):
@@ -67,13 +79,16 @@ def main(argv=None):
                 mode = member.external_attr >> 16
                 if mode:
                     os.chmod(os.path.join(task_root, member.filename), mode & 0o7777)
-        check("zip has bootstrap at its root", os.access(os.path.join(task_root, "bootstrap"), os.X_OK))
+        bootstrap = os.path.join(task_root, "bootstrap")
+        check("zip has bootstrap at its root", os.access(bootstrap, os.X_OK))
+        static = is_static_elf(bootstrap)
+        print(f"layout: {'one static executable' if static else 'launcher + bin/ + lib/ (bundled glibc)'}")
         emu = Emulator(log=None)
         info = emu.start()
-        debug_prefix = os.path.join(work, "ld-debug")
-        proc = subprocess.Popen([os.path.join(task_root, "bootstrap")], cwd=task_root, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                env=lambda_environment(info, task_root, debug_prefix))
+        proc = subprocess.Popen([bootstrap], cwd=task_root, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=lambda_environment(info, task_root))
+        mapped = []
         try:
             with open(EVENT, "rb") as handle:
                 invocation = emu.control.invoke({}, {"event": json.loads(handle.read())})
@@ -83,6 +98,7 @@ def main(argv=None):
             evaluations = [e for e in emu.control.evaluations({}, None) if e.get("complianceResourceId") == "testtaskdef"]
             check("one NON_COMPLIANT evaluation accepted",
                   len(evaluations) == 1 and evaluations[0]["complianceType"] == "NON_COMPLIANT", json.dumps(evaluations))
+            mapped = mapped_files(proc.pid)
         finally:
             proc.terminate()
             try:
@@ -90,12 +106,15 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 proc.kill()
             emu.stop()
-        libraries = loaded_libraries(debug_prefix)
-        lib_dir = os.path.join(task_root, "lib") + os.sep
-        outside = [lib for lib in libraries if not os.path.abspath(os.path.join(task_root, lib)).startswith(lib_dir)]
-        check("the executable loaded shared libraries", len(libraries) > 3, f"{len(libraries)} found")
-        check("every loaded library comes from the bundle's lib/", not outside, ", ".join(outside))
-        check("the bundled glibc was loaded", any(lib.endswith("/lib/libc.so.6") for lib in libraries))
+        root = os.path.realpath(task_root) + os.sep
+        outside = [path for path in mapped if not os.path.realpath(path).startswith(root)]
+        check("every file the process maps comes from the bundle", mapped and not outside, ", ".join(outside))
+        if static:
+            check("a static executable maps no shared library", not any(".so" in path for path in mapped),
+                  ", ".join(mapped))
+        else:
+            check("the bundled glibc is the one mapped", any(path.endswith("/lib/libc.so.6") for path in mapped),
+                  ", ".join(mapped))
     failed = results.count(False)
     print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0

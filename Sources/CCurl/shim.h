@@ -5,8 +5,16 @@
 #define PID_MODE_RULE_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <nss.h>
 
-static inline CURLcode pmr_curl_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+// Process-wide set-up before the first handle: host-name lookups use /etc/hosts, then DNS, whatever the hosts line
+// of /etc/nsswitch.conf says. The release binary is a static executable: a static glibc can only reach NSS services
+// other than "files" and "dns" (e.g. myhostname, resolve) by dlopen()ing the host's libnss_*.so, which brings a second
+// libc into the process and was seen to crash it. A failure of the override leaves glibc's default, so it is ignored.
+static inline CURLcode pmr_curl_global_init(void) {
+    (void)__nss_configure_lookup("hosts", "files dns");
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 static inline CURLcode pmr_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);

@@ -1,6 +1,7 @@
 import CCurl
 
-/// libcurl's process-wide initialisation, run exactly once before the first handle is created.
+/// libcurl's process-wide initialisation, run exactly once before the first handle is created. It also pins host-name
+/// lookups to `/etc/hosts` then DNS (see `pmr_curl_global_init` in CCurl's shim.h: no NSS module is ever loaded).
 ///
 /// A Swift global `let` is initialised lazily and thread-safely (`swift_once`), so concurrent first uses are safe.
 private let globalInitResult: CURLcode = pmr_curl_global_init()
