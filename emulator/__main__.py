@@ -13,6 +13,7 @@ import threading
 
 from .app import (DEFAULT_ACCESS_KEY_ID, DEFAULT_REGION, DEFAULT_SECRET_ACCESS_KEY,
                   DEFAULT_SESSION_TOKEN, Emulator, default_testdata_dir, stderr_log)
+from .tls_certs import CertificateError
 
 
 def parse_args(argv):
@@ -30,6 +31,9 @@ def parse_args(argv):
                              "<repo>/../shared/testdata)")
     parser.add_argument("--models", default=None,
                         help="aws-models dir (default: <testdata>/aws-models)")
+    parser.add_argument("--tls", action="store_true",
+                        help="also serve Config and STS over HTTPS on https://localhost:<port>, "
+                             "with a throw-away CA (the start-up JSON's \"tls\" object)")
     parser.add_argument("--ignore-stdin", action="store_true",
                         help="do not exit on stdin EOF (e.g. when started with </dev/null)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no per-request log lines")
@@ -53,8 +57,13 @@ def main(argv=None):
     emulator = Emulator(args.access_key_id, args.secret_access_key, args.session_token,
                         args.region, models_dir=args.models,
                         testdata_dir=args.testdata or default_testdata_dir(),
-                        log=None if args.quiet else stderr_log)
-    info = emulator.start()
+                        log=None if args.quiet else stderr_log, tls=args.tls)
+    try:
+        info = emulator.start()
+    except CertificateError as exc:
+        emulator.stop()
+        stderr_log(f"cannot serve HTTPS: {exc}")
+        return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -64,6 +73,9 @@ def main(argv=None):
     sys.stdout.flush()
     stderr_log(f"serving runtime={info['runtimeAPI']} config={info['configEndpoint']} "
                f"control={info['control']} sts={info['stsEndpoint']} (pid {os.getpid()})")
+    if "tls" in info:
+        stderr_log(f"serving https config={info['tls'].get('configEndpoint')} "
+                   f"sts={info['tls'].get('stsEndpoint')} ca={info['tls']['caFile']}")
     while not stop.wait(0.5):
         pass
     emulator.stop()

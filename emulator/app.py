@@ -1,9 +1,11 @@
 """Assembly: builds the shared state and the four loopback listeners (Runtime API, Config, control,
-STS), starts and stops them."""
+STS), plus with ``tls=True`` the HTTPS listeners of ``TLS_LISTENERS``; starts and stops them."""
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import threading
 
 from .compliance import ComplianceStore, PageTokens
@@ -19,6 +21,8 @@ from .journal import Journal, wall_ms
 from .model_check import ModelChecker
 from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE, RuntimeAPIHandler, RuntimeState
 from .sigv4_check import SigV4Verifier
+from .tls_certs import SERVER_DNS_NAME, WRONG_DNS_NAME, generate as generate_tls_material
+from .tls_server import ProtocolRange, TlsConnectionLog, TlsLoopbackServer, server_context
 
 DEFAULT_ACCESS_KEY_ID = "AKIDEXAMPLE"
 DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -28,6 +32,17 @@ DEFAULT_REGION = "us-west-2"
 SEED_HISTORY = "payloads/derived_get-resource-config-history_response_ecs-taskdef_pidmode-host.json"
 CONFIG_MODEL = os.path.join("config", "2014-11-12", "service-2.json")
 DEFAULT_RULE_NAME = "ecs-task-definition-pid-mode-custom"
+
+# The HTTPS listeners of --tls, each serving an existing service on https://localhost:<port>:
+# (listener name in the TLS log and call records, key in the start-up JSON's "tls" object,
+#  service, certificate (attribute of tls_certs.TlsMaterial), offered TLS versions).
+TLS_LISTENERS = (
+    ("config", "configEndpoint", "config", "server", ProtocolRange.MODERN),
+    ("sts", "stsEndpoint", "sts", "server", ProtocolRange.MODERN),
+    ("config-wrong-name", "wrongNameConfigEndpoint", "config", "wrong_name", ProtocolRange.MODERN),
+    ("config-legacy", "legacyConfigEndpoint", "config", "server", ProtocolRange.LEGACY),
+)
+TLS_HOST = SERVER_DNS_NAME
 
 
 def default_testdata_dir():
@@ -118,15 +133,19 @@ class Emulator:
     ``start()`` binds four listeners on 127.0.0.1 (free ports) and serves them on daemon
     threads; ``stop()`` wakes blocked pollers and shuts the listeners down. Safe to embed
     (run_local, selftest) or to run from the CLI.
+
+    With ``tls=True``, ``start()`` also generates a throw-away PKI in a temporary directory
+    (``tls_certs``; removed by ``stop()``) and serves the ``TLS_LISTENERS`` over HTTPS.
     """
 
     def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID,
                  secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
                  session_token=DEFAULT_SESSION_TOKEN, region=DEFAULT_REGION,
-                 models_dir=None, testdata_dir=None, log=stderr_log):
+                 models_dir=None, testdata_dir=None, log=stderr_log, tls=False):
         """``session_token`` None or "" means the client must not send one.
 
-        ``models_dir`` defaults to ``<testdata_dir>/aws-models``; ``log`` is callable(str) or None.
+        ``models_dir`` defaults to ``<testdata_dir>/aws-models``; ``log`` is callable(str) or None;
+        ``tls`` adds the HTTPS listeners.
         """
         self.testdata_dir = testdata_dir or default_testdata_dir()
         self.models_dir = models_dir or os.path.join(self.testdata_dir, "aws-models")
@@ -160,31 +179,72 @@ class Emulator:
                               self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
         self.control = ControlAPI(self)
+        self.tls_enabled = tls
+        self.tls_connections = TlsConnectionLog(lock)
+        self.tls_material = None
+        self._tls_endpoints = {}  # start-up JSON key -> https URL
         self._servers = []
         self._threads = []
 
     def start(self):
-        """Bind and serve the four listeners; return ``info()``."""
+        """Bind and serve the four listeners (and the HTTPS ones with ``tls``); return
+        ``info()``."""
         self.runtime_server = LoopbackServer(RuntimeAPIHandler, runtime=self.runtime)
         self.config_server = LoopbackServer(ConfigHandler, config_service=self.config)
         self.control_server = LoopbackServer(ControlHandler, control_api=self.control)
         self.sts_server = LoopbackServer(StsHandler, sts_service=self.sts)
-        self._servers = [self.runtime_server, self.config_server, self.control_server,
-                         self.sts_server]
-        for server in self._servers:
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                      name=f"emulator-{server.port}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        for server in (self.runtime_server, self.config_server, self.control_server,
+                       self.sts_server):
+            self._serve(server)
+        if self.tls_enabled:
+            self._start_tls()
         return self.info()
 
+    def _serve(self, server):
+        """Serve ``server`` on a daemon thread until ``stop()``."""
+        self._servers.append(server)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                                  name=f"emulator-{server.port}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _start_tls(self):
+        """Generate the PKI and serve every ``TLS_LISTENERS`` entry this Python can offer (a
+        listener whose TLS versions the ssl module refuses is left out of the start-up JSON)."""
+        directory = tempfile.mkdtemp(prefix="pidmode-emulator-tls-")
+        try:
+            self.tls_material = generate_tls_material(directory)
+        except Exception:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        services = {"config": (ConfigHandler, {"config_service": self.config}),
+                    "sts": (StsHandler, {"sts_service": self.sts})}
+        for listener, info_key, service, certificate, protocol_range in TLS_LISTENERS:
+            context = server_context(getattr(self.tls_material, certificate), protocol_range)
+            if context is None:
+                self.log(f"TLS listener {listener} left out: this Python cannot offer "
+                         f"{protocol_range} TLS versions")
+                continue
+            handler, attrs = services[service]
+            server = TlsLoopbackServer(handler, context, listener, self.tls_connections, **attrs)
+            self._serve(server)
+            self._tls_endpoints[info_key] = f"https://{TLS_HOST}:{server.port}"
+
     def info(self):
-        """The start-up JSON: endpoints, region and credentials."""
-        return {"runtimeAPI": f"127.0.0.1:{self.runtime_server.port}",
+        """The start-up JSON: endpoints, region and credentials (and ``tls`` with ``tls``)."""
+        info = {"runtimeAPI": f"127.0.0.1:{self.runtime_server.port}",
                 "configEndpoint": f"http://127.0.0.1:{self.config_server.port}",
                 "control": f"http://127.0.0.1:{self.control_server.port}",
                 "stsEndpoint": f"http://127.0.0.1:{self.sts_server.port}",
                 "region": self.region, **self.credentials}
+        if self.tls_material is not None:
+            info["tls"] = {"caFile": self.tls_material.ca_file,
+                           "otherCaFile": self.tls_material.other_ca_file,
+                           "directory": self.tls_material.directory,
+                           "serverName": TLS_HOST, "wrongServerName": WRONG_DNS_NAME,
+                           "legacyVersions": list(ProtocolRange.LEGACY_VERSIONS),
+                           **self._tls_endpoints}
+        return info
 
     def invoke(self, event, timeout_ms=DEFAULT_TIMEOUT_MS, trace_id=GENERATE,
                header_case="canonical", request_id=None):
@@ -212,7 +272,8 @@ class Emulator:
 
     def reset(self):
         """Clear invocations, Config and STS calls, evaluations, faults, init errors, registered
-        roles, the STS clock offset and the journal; restore the seeded Config data
+        roles, the STS clock offset, the TLS connection log and the journal; restore the seeded
+        Config data
         (``restore_data``). Issued temporary credentials stay valid until they expire.
         Sequence numbers keep increasing."""
         with self.journal.lock:
@@ -225,10 +286,12 @@ class Emulator:
             self.sts_clock.offset_seconds = 0.0
             self.restore_data()
             self.runtime.reset()
+            self.tls_connections.clear()
             self.journal.clear()
 
     def stop(self):
-        """Stop serving: wake pollers, shut down and close all listeners (idempotent)."""
+        """Stop serving: wake pollers, shut down and close all listeners, delete the TLS
+        directory (idempotent)."""
         self.runtime.close()
         for server in self._servers:
             server.shutdown()
@@ -236,3 +299,5 @@ class Emulator:
         for thread in self._threads:
             thread.join(timeout=2)
         self._servers, self._threads = [], []
+        if self.tls_material is not None:
+            shutil.rmtree(self.tls_material.directory, ignore_errors=True)

@@ -3,8 +3,8 @@
 ``RecordedService.handle`` runs these steps for every request, in this order:
 
 1. ``_open_call`` (service): parse the request, build the call record and store it with
-   ``_store_call`` (journal seq, ``<CALL_EVENT>`` event, ``status: null``); also return the
-   protocol error, if any;
+   ``_store_call`` (journal seq, ``<CALL_EVENT>`` event, ``status: null``, the connection's
+   ``tls`` facts or null); also return the protocol error, if any;
 2. SigV4 (``_check_signature``) and, only when the protocol is fine, the service's ``_validate``
    (model/parameter and semantic checks) are evaluated and recorded, whatever happens next;
 3. a queued fault (``_pop_fault``) is consumed: ``slow`` delays the answer; the replacing kinds
@@ -33,12 +33,14 @@ from .sigv4_check import SigV4Error
 @dataclass
 class ServiceRequest:
     """One HTTP request as received: method, path (with query), ``(name, value)`` header pairs
-    in arrival order, and the whole body."""
+    in arrival order, the whole body, and ``tls``: ``{listener, connection, version, cipher}`` of
+    an HTTPS connection, None for plain HTTP."""
 
     method: str
     path: str
     headers: list
     body: bytes
+    tls: dict = None
 
 
 class RecordedService:
@@ -124,8 +126,10 @@ class RecordedService:
 
     # ------------------------------------------------------------------ shared steps
 
-    def _store_call(self, call):
-        """Journal the new call record (``CALL_EVENT``), give it its ``seq`` and keep it."""
+    def _store_call(self, call, request):
+        """Journal the new call record (``CALL_EVENT``), give it its ``seq`` and the ``tls`` of
+        ``request``, and keep it."""
+        call["tls"] = request.tls
         with self.journal.lock:
             call["seq"] = self.journal.record(self.CALL_EVENT, operation=call["operation"],
                                               traceHeader=call["traceHeader"])
@@ -212,7 +216,8 @@ class EndpointHandler(BaseHandler):
     def _serve(self):
         """Read the full request, process it, stamp the record, then send or drop the reply."""
         service = getattr(self.server, self.SERVICE_ATTRIBUTE)
-        request = ServiceRequest(self.command, self.path, self.header_pairs(), self.read_body())
+        request = ServiceRequest(self.command, self.path, self.header_pairs(), self.read_body(),
+                                 tls=self.server.tls_session())
         try:
             call, reply = service.handle(request)
         except Exception:  # an emulator bug must not leave the client hanging

@@ -33,6 +33,7 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /sts/credentials     temporary credentials issued by AssumeRole (with ``expired``)
     POST /clock               {"offsetSeconds": n}  shift the STS clock (credential expiry only)
     GET  /clock               {"offsetSeconds", "now", "nowIso"}
+    GET  /tls/connections     ?listener=  every TLS handshake of the HTTPS listeners (``--tls``)
     GET  /info                the start-up line's JSON
     POST /reset               clear everything; restore the seeded defaults
 
@@ -117,6 +118,7 @@ class ControlAPI:
             ("GET", r"/init-errors", self.init_errors),
             ("GET", r"/state", self.state),
             ("GET", r"/journal", self.journal),
+            ("GET", r"/tls/connections", self.tls_connections),
             ("GET", r"/info", self.info),
             ("POST", r"/reset", self.reset),
         ]
@@ -371,6 +373,10 @@ class ControlAPI:
 
     def journal(self, query, body):
         return self.emu.journal.events(int(_float_param(query, "since", 0)))
+
+    def tls_connections(self, query, body):
+        """The TLS connection log (empty without ``--tls``), optionally for one listener."""
+        return self.emu.tls_connections.entries(query.get("listener") or None)
 
     def info(self, query, body):
         return self.emu.info()

@@ -93,7 +93,7 @@ class ConfigService(RecordedService):
             "result": None,
             "rawBody": None if body is not None else request.body.decode("utf-8", "replace")[:2000],
         }
-        self._store_call(call)
+        self._store_call(call, request)
         return call, None, self._check_protocol(request, headers, call)
 
     def _check_protocol(self, request, headers, call):

@@ -272,7 +272,7 @@ class StsService(RecordedService):
             "result": None,
             "rawBody": None if params is not None else request.body.decode("utf-8", "replace")[:2000],
         }
-        self._store_call(call)
+        self._store_call(call, request)
         return call, params, protocol_error
 
     def _validate(self, call, params):

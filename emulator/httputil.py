@@ -36,6 +36,11 @@ class LoopbackServer(ThreadingHTTPServer):
         """The TCP port actually bound."""
         return self.server_address[1]
 
+    def tls_session(self):
+        """The TLS facts of the connection the calling thread serves: None for plain HTTP (see
+        ``tls_server.TlsLoopbackServer``)."""
+        return None
+
     def handle_error(self, request, client_address):
         """Connection-level errors (client went away) are normal here: log one line, no traceback."""
         exc = sys.exc_info()[1]

@@ -2,7 +2,8 @@
 
 Starts ``python3 -m emulator`` as a child process (so the CLI and stdin-EOF shutdown are tested
 too), plays the Lambda runtime with ``http.client``/``urllib`` and the Config and STS clients with
-botocore itself.
+botocore itself. The HTTPS tests (``TLS_TESTS``) then run against a second child started with
+``--tls``, with botocore, ``urllib`` and ``http.client`` trusting the generated CA.
 """
 
 import calendar
@@ -11,6 +12,8 @@ import http.client
 import json
 import os
 import re
+import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,6 +21,7 @@ import time
 import traceback
 import urllib.error
 import urllib.request
+import warnings
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlsplit
 
@@ -34,12 +38,19 @@ from .sigv4_check import SigV4Error, SigV4Verifier
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = []
+TLS_TESTS = []
 TASKDEF = "AWS::ECS::TaskDefinition"
 
 
 def test(func):
     """Register a test; tests run in definition order (some depend on runtime state)."""
     TESTS.append(func)
+    return func
+
+
+def tls_test(func):
+    """Register a test of the ``--tls`` emulator (run after ``TESTS``, in definition order)."""
+    TLS_TESTS.append(func)
     return func
 
 
@@ -70,9 +81,10 @@ def wire_evaluation(**overrides):
 class Harness:
     """The emulator child process plus client helpers."""
 
-    def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-m", "emulator", "--quiet"], cwd=REPO,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, arguments=()):
+        """Start ``python3 -m emulator --quiet`` plus ``arguments``; read its start-up line."""
+        self.proc = subprocess.Popen([sys.executable, "-m", "emulator", "--quiet", *arguments],
+                                     cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.startup_line = self.proc.stdout.readline().decode()
         self.info = json.loads(self.startup_line)
@@ -147,24 +159,29 @@ class Harness:
 
     def client(self, **overrides):
         """A botocore Config client on the fake endpoint (no retries, no client validation
-        unless ``validate=True``)."""
+        unless ``validate=True``; ``endpoint_url`` and ``verify`` (a CA file) may be given)."""
         creds = {"aws_access_key_id": self.info["accessKeyID"],
                  "aws_secret_access_key": self.info["secretAccessKey"],
                  "aws_session_token": self.info["sessionToken"]}
         validate = overrides.pop("validate", False)
+        endpoint_url = overrides.pop("endpoint_url", self.info["configEndpoint"])
+        verify = overrides.pop("verify", None)
         creds.update(overrides)
         return botocore.session.get_session().create_client(
-            "config", region_name=self.info["region"], endpoint_url=self.info["configEndpoint"],
+            "config", region_name=self.info["region"], endpoint_url=endpoint_url, verify=verify,
             config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate,
                           connect_timeout=5, read_timeout=10), **creds)
 
-    def raw_config(self, operation, body, amz_date=None, signer_cls=SigV4Auth, extra_headers=None):
-        """POST a hand-made body signed with botocore (optionally at a fixed X-Amz-Date).
+    def raw_config(self, operation, body, amz_date=None, signer_cls=SigV4Auth, extra_headers=None,
+                   endpoint=None, context=None):
+        """POST a hand-made body signed with botocore (optionally at a fixed X-Amz-Date) to
+        ``endpoint`` (default the plain Config endpoint) with urllib; ``context`` is the
+        ``ssl.SSLContext`` for an https endpoint.
 
         Returns ``(status, parsed JSON)``.
         """
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        url = self.info["configEndpoint"] + "/"
+        url = (endpoint or self.info["configEndpoint"]) + "/"
         request = AWSRequest("POST", url, data=data, headers={
             "Content-Type": "application/x-amz-json-1.1",
             "X-Amz-Target": f"StarlingDoveService.{operation}", **(extra_headers or {})})
@@ -183,16 +200,19 @@ class Harness:
             request.headers["Authorization"] = (
                 f"AWS4-HMAC-SHA256 Credential={signer.scope(request)}, "
                 f"SignedHeaders={signed}, Signature={signature}")
-        return _post_signed(url, data, request, json.loads)
+        return _post_signed(url, data, request, json.loads, context)
 
     def sts_client(self, **overrides):
-        """A botocore STS client on the fake endpoint (no retries, no client validation)."""
+        """A botocore STS client on the fake endpoint (no retries, no client validation;
+        ``endpoint_url`` and ``verify`` may be given)."""
         creds = {"aws_access_key_id": self.info["accessKeyID"],
                  "aws_secret_access_key": self.info["secretAccessKey"],
                  "aws_session_token": self.info["sessionToken"]}
+        endpoint_url = overrides.pop("endpoint_url", self.info["stsEndpoint"])
+        verify = overrides.pop("verify", None)
         creds.update(overrides)
         return botocore.session.get_session().create_client(
-            "sts", region_name=self.info["region"], endpoint_url=self.info["stsEndpoint"],
+            "sts", region_name=self.info["region"], endpoint_url=endpoint_url, verify=verify,
             config=Config(retries={"total_max_attempts": 1}, parameter_validation=False,
                           connect_timeout=5, read_timeout=10), **creds)
 
@@ -226,13 +246,14 @@ class Harness:
         return calls[-1]
 
 
-def _post_signed(url, data, signed, parse):
-    """POST ``data`` to ``url`` with the headers of the botocore-signed AWSRequest ``signed``;
-    return ``(status, parse(reply body))`` for a success and an HTTP error alike."""
+def _post_signed(url, data, signed, parse, context=None):
+    """POST ``data`` to ``url`` with the headers of the botocore-signed AWSRequest ``signed``
+    (``context``: the SSLContext of an https URL); return ``(status, parse(reply body))`` for a
+    success and an HTTP error alike."""
     http_request = urllib.request.Request(url, data=data, method="POST",
                                           headers=dict(signed.headers.items()))
     try:
-        with urllib.request.urlopen(http_request, timeout=10) as reply:
+        with urllib.request.urlopen(http_request, timeout=10, context=context) as reply:
             return reply.status, parse(reply.read())
     except urllib.error.HTTPError as exc:
         return exc.code, parse(exc.read())
@@ -1179,6 +1200,14 @@ def expired_temporary_credentials(h):
 
 
 @test
+def plain_http_has_no_tls(h):
+    """Without --tls: no "tls" in the start-up line, an empty TLS log, calls with ``tls: null``."""
+    check("tls" not in h.info and h.ok("GET", "/tls/connections") == [], h.info)
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+    check(h.last_call()["tls"] is None, h.last_call())
+
+
+@test
 def stdin_eof_stops_the_emulator(h):
     h.proc.stdin.close()
     try:
@@ -1187,13 +1216,206 @@ def stdin_eof_stops_the_emulator(h):
         raise AssertionError("emulator did not exit on stdin EOF") from None
 
 
-def main(argv=None):
-    """Run all tests in order; print PASS/FAIL lines and ``N passed, M failed``; return 0/1."""
-    verbose = "-v" in (sys.argv[1:] if argv is None else argv)
-    harness = Harness()
+# ====================================================================== HTTPS (--tls)
+
+MODERN_TLS = ("TLSv1.2", "TLSv1.3")
+
+
+def trusting(ca_file):
+    """A client SSLContext that trusts only ``ca_file`` and checks host names (the defaults)."""
+    return ssl.create_default_context(cafile=ca_file)
+
+
+def https_port(endpoint):
+    """The port of an ``https://localhost:<port>`` endpoint."""
+    return urlsplit(endpoint).port
+
+
+def tls_connections(h, listener=None):
+    """The TLS connection log (optionally of one listener)."""
+    return h.ok("GET", "/tls/connections" + (f"?listener={listener}" if listener else ""))
+
+
+def handshake(endpoint, context, host="localhost"):
+    """Open and close one TLS connection to ``endpoint`` (connecting to ``host``); return the
+    negotiated version. Raises what the handshake raises."""
+    with socket.create_connection((host, https_port(endpoint)), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname=host) as tls:
+            return tls.version()
+
+
+def expect_refused(call, needle):
+    """``call`` must fail certificate verification with ``needle`` in the message."""
+    try:
+        call()
+    except ssl.SSLCertVerificationError as exc:
+        check(needle in str(exc), f"expected {needle!r}, got {exc}")
+        return exc
+    raise AssertionError(f"TLS connection accepted (expected {needle!r})")
+
+
+@tls_test
+def tls_startup_line(h):
+    tls = h.info.get("tls")
+    check(isinstance(tls, dict), h.info)
+    keys = {"caFile", "otherCaFile", "directory", "serverName", "wrongServerName",
+            "legacyVersions", "configEndpoint", "stsEndpoint", "wrongNameConfigEndpoint",
+            "legacyConfigEndpoint"}
+    check(set(tls) == keys, f"tls keys {sorted(tls)}")
+    check(h.info["configEndpoint"].startswith("http://127.0.0.1:"), "plain endpoints stay")
+    for name in ("caFile", "otherCaFile"):
+        with open(tls[name], encoding="ascii") as handle:
+            check(handle.read().count("BEGIN CERTIFICATE") == 1, name)
+        check(os.path.dirname(tls[name]) == tls["directory"], tls)
+    ports = set()
+    for name in ("configEndpoint", "stsEndpoint", "wrongNameConfigEndpoint",
+                 "legacyConfigEndpoint"):
+        check(re.fullmatch(r"https://localhost:\d+", tls[name]), tls[name])
+        ports.add(https_port(tls[name]))
+    check(len(ports) == 4, tls)
+
+
+@tls_test
+def tls_config_over_https_is_the_same_pipeline(h):
+    """botocore over HTTPS trusting the CA: SigV4 checked, evaluation stored, faults applied,
+    the call records the connection's TLS facts; the plain endpoint still records ``tls: null``."""
+    tls = h.info["tls"]
+    client = h.client(endpoint_url=tls["configEndpoint"], verify=tls["caFile"], validate=True)
+    before = len(h.ok("GET", "/evaluations"))
+    reply = client.put_evaluations(Evaluations=[evaluation()], ResultToken="tls-tok")
+    check(reply["FailedEvaluations"] == [], reply)
+    call = h.last_call("PutEvaluations")
+    check(call["signature"] == "valid" and call["status"] == 200 and not call["modelErrors"]
+          and call["resultToken"] == "tls-tok", call)
+    check(call["tls"]["listener"] == "config" and call["tls"]["version"] in MODERN_TLS
+          and call["tls"]["cipher"], call["tls"])
+    entry = [c for c in tls_connections(h) if c["id"] == call["tls"]["connection"]]
+    check(len(entry) == 1 and entry[0]["serverName"] == "localhost"
+          and entry[0]["version"] == call["tls"]["version"] and entry[0]["error"] is None, entry)
+    accepted = h.ok("GET", "/evaluations")[before:]
+    check([e["resultToken"] for e in accepted] == ["tls-tok"], accepted)
+    # A wrong secret is refused over HTTPS exactly as over HTTP.
+    expect_client_error(lambda: h.client(endpoint_url=tls["configEndpoint"], verify=tls["caFile"],
+                                         aws_secret_access_key="wrong").put_evaluations(
+        Evaluations=[evaluation()], ResultToken="t"), "InvalidSignatureException")
+    # Faults: throttle answers 400, drop closes the TLS connection without a reply.
+    h.ok("POST", "/faults", {"operation": "PutEvaluations", "faults": ["throttle", "drop"]})
+    expect_client_error(lambda: client.put_evaluations(Evaluations=[evaluation()],
+                                                       ResultToken="t"), "ThrottlingException")
+    try:
+        client.put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+        raise AssertionError("dropped call got a reply")
+    except HTTPClientError:
+        pass
+    check(h.last_call()["dropped"] is True and h.last_call()["tls"] is not None, h.last_call())
+    h.client().put_evaluations(Evaluations=[evaluation()], ResultToken="t")
+    check(h.last_call()["tls"] is None, "plain HTTP call with TLS facts")
+
+
+@tls_test
+def tls_urllib_by_name_and_by_ip_address(h):
+    """urllib with the generated CA: https://localhost (SNI localhost, SAN DNS) and
+    https://127.0.0.1 (no SNI, SAN IP) both verify."""
+    tls = h.info["tls"]
+    context = trusting(tls["caFile"])
+    body = {"Evaluations": [wire_evaluation()], "ResultToken": "raw-tls"}
+    for endpoint, server_name in ((tls["configEndpoint"], "localhost"),
+                                  (tls["configEndpoint"].replace("localhost", "127.0.0.1"), None)):
+        status, reply = h.raw_config("PutEvaluations", body, endpoint=endpoint, context=context)
+        check(status == 200 and reply == {"FailedEvaluations": []}, (endpoint, status, reply))
+        call = h.last_call()
+        check(call["signature"] == "valid" and call["tls"]["version"] in MODERN_TLS, call)
+        entry = [c for c in tls_connections(h) if c["id"] == call["tls"]["connection"]][0]
+        check(entry["serverName"] == server_name, (endpoint, entry))
+
+
+@tls_test
+def tls_unrelated_ca_and_wrong_name_are_refused(h):
+    """http.client: trusting the unrelated CA fails chain verification (the server sees the
+    client's ``unknown ca`` alert); the wrong-name certificate chains to the right CA, yet fails
+    the host-name check for localhost. Neither reaches the Config pipeline."""
+    tls = h.info["tls"]
+    h.ok("POST", "/reset")  # empty TLS log and call log
+    connection = http.client.HTTPSConnection("localhost", https_port(tls["configEndpoint"]),
+                                             timeout=5, context=trusting(tls["otherCaFile"]))
+    expect_refused(lambda: connection.request("POST", "/", body=b"{}"),
+                   "unable to get local issuer certificate")
+    connection.close()
+    expect_refused(lambda: handshake(tls["wrongNameConfigEndpoint"], trusting(tls["caFile"])),
+                   "Hostname mismatch")
+    chain_only = trusting(tls["caFile"])
+    chain_only.check_hostname = False  # still CERT_REQUIRED: the chain itself is fine
+    check(handshake(tls["wrongNameConfigEndpoint"], chain_only) in MODERN_TLS, "chain")
+    deadline = time.time() + 5
+    while len(tls_connections(h)) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    log = tls_connections(h)
+    # Python's client checks the host name inside the handshake, hence its bad_certificate alert.
+    check([(c["listener"], c["reason"]) for c in log] == [
+        ("config", "TLSV1_ALERT_UNKNOWN_CA"), ("config-wrong-name", "SSLV3_ALERT_BAD_CERTIFICATE"),
+        ("config-wrong-name", None)], log)
+    check(h.ok("GET", "/calls") == [], "a refused connection reached Config")
+
+
+@tls_test
+def tls_legacy_listener_offers_only_tls_1_0_and_1_1(h):
+    """The default client (TLS >= 1.2) cannot complete a handshake with the legacy listener; a
+    client allowing TLS 1.1 can, and reaches the real Config pipeline through it."""
+    tls = h.info["tls"]
+    try:
+        version = handshake(tls["legacyConfigEndpoint"], trusting(tls["caFile"]))
+        raise AssertionError(f"TLS >= 1.2 client completed a handshake: {version}")
+    except ssl.SSLError as exc:
+        check(not isinstance(exc, ssl.SSLCertVerificationError), exc)
+    old = trusting(tls["caFile"])
+    with warnings.catch_warnings():  # TLSVersion.TLSv1/TLSv1_1 are deprecated, used on purpose
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old.minimum_version = ssl.TLSVersion.TLSv1
+        old.maximum_version = ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("DEFAULT:@SECLEVEL=0")
+    status, _ = h.raw_config("PutEvaluations", {"Evaluations": [wire_evaluation()],
+                                                "ResultToken": "legacy"},
+                             endpoint=tls["legacyConfigEndpoint"], context=old)
+    call = h.last_call()
+    check(status == 200 and call["tls"]["listener"] == "config-legacy"
+          and call["tls"]["version"] == "TLSv1.1", call)
+
+
+@tls_test
+def tls_sts_assume_role_over_https(h):
+    tls = h.info["tls"]
+    h.ok("POST", "/roles", {"roleArn": MEMBER_ROLE})
+    reply = h.sts_client(endpoint_url=tls["stsEndpoint"], verify=tls["caFile"]).assume_role(
+        RoleArn=MEMBER_ROLE, RoleSessionName="pid-mode-rule", DurationSeconds=900)
+    check(reply["Credentials"]["AccessKeyId"].startswith("ASIA"), reply)
+    call = h.last_sts_call()
+    check(call["status"] == 200 and call["signature"] == "valid"
+          and call["tls"]["listener"] == "sts" and call["tls"]["version"] in MODERN_TLS, call)
+
+
+@tls_test
+def tls_reset_clears_the_connection_log(h):
+    check(tls_connections(h), "no TLS connection logged")
+    h.ok("POST", "/reset")
+    check(tls_connections(h) == [], tls_connections(h))
+
+
+@tls_test
+def tls_stdin_eof_removes_the_certificates(h):
+    h.proc.stdin.close()
+    try:
+        h.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("emulator did not exit on stdin EOF") from None
+    check(not os.path.exists(h.info["tls"]["directory"]), "TLS directory left behind")
+
+
+def run_tests(tests, harness, verbose):
+    """Run ``tests`` in order against ``harness`` (closed afterwards); print PASS/FAIL lines;
+    return ``(passed, failed)``."""
     passed = failed = 0
     try:
-        for func in TESTS:
+        for func in tests:
             try:
                 func(harness)
                 passed += 1
@@ -1207,6 +1429,16 @@ def main(argv=None):
         harness.close()
         if verbose:
             sys.stderr.write(harness.proc.stderr.read().decode(errors="replace"))
+    return passed, failed
+
+
+def main(argv=None):
+    """Run ``TESTS`` (plain emulator), then ``TLS_TESTS`` (``--tls``); print PASS/FAIL lines
+    and ``N passed, M failed``; return 0/1."""
+    verbose = "-v" in (sys.argv[1:] if argv is None else argv)
+    passed, failed = run_tests(TESTS, Harness(), verbose)
+    tls_passed, tls_failed = run_tests(TLS_TESTS, Harness(["--tls"]), verbose)
+    passed, failed = passed + tls_passed, failed + tls_failed
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
