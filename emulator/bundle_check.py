@@ -14,7 +14,6 @@ answered with one NON_COMPLIANT evaluation accepted by the fake Config, and ever
 Prints ``N passed, M failed`` and exits 0/1.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -22,21 +21,10 @@ import tempfile
 import zipfile
 
 from .app import Emulator
+from .artifact_run import Checklist, expect_host_event_delivered, lambda_environment, stop
 
-EVENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "events", "host.json")
 ELF_MAGIC = b"\x7fELF"
 PT_INTERP = 3
-
-
-def lambda_environment(info, task_root):
-    """Only what Lambda itself provides (plus the endpoint override)."""
-    return {
-        "AWS_LAMBDA_RUNTIME_API": info["runtimeAPI"], "AWS_REGION": info["region"],
-        "AWS_DEFAULT_REGION": info["region"], "AWS_ACCESS_KEY_ID": info["accessKeyID"],
-        "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"], "AWS_SESSION_TOKEN": info["sessionToken"] or "",
-        "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"], "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
-        "LAMBDA_TASK_ROOT": task_root, "_HANDLER": "bootstrap", "AWS_LAMBDA_LOG_FORMAT": "JSON",
-    }
 
 
 def is_static_elf(path):
@@ -65,12 +53,8 @@ def main(argv=None):
     if len(argv) != 1:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}")
-
+    checklist = Checklist()
+    check = checklist.check
     with tempfile.TemporaryDirectory(prefix="pid-mode-rule-bundle-") as work:
         task_root = os.path.join(work, "task")
         with zipfile.ZipFile(argv[0]) as archive:
@@ -90,21 +74,10 @@ def main(argv=None):
                                 env=lambda_environment(info, task_root))
         mapped = []
         try:
-            with open(EVENT, "rb") as handle:
-                invocation = emu.control.invoke({}, {"event": json.loads(handle.read())})
-            outcome = emu.runtime.wait_answered(invocation["requestId"], 20)
-            check("host event answered with /response", outcome and outcome["state"] == "response",
-                  json.dumps(outcome)[:300])
-            evaluations = [e for e in emu.control.evaluations({}, None) if e.get("complianceResourceId") == "testtaskdef"]
-            check("one NON_COMPLIANT evaluation accepted",
-                  len(evaluations) == 1 and evaluations[0]["complianceType"] == "NON_COMPLIANT", json.dumps(evaluations))
+            expect_host_event_delivered(emu, checklist)
             mapped = mapped_files(proc.pid)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
             emu.stop()
         root = os.path.realpath(task_root) + os.sep
         outside = [path for path in mapped if not os.path.realpath(path).startswith(root)]
@@ -115,9 +88,7 @@ def main(argv=None):
         else:
             check("the bundled glibc is the one mapped", any(path.endswith("/lib/libc.so.6") for path in mapped),
                   ", ".join(mapped))
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checklist.finish()
 
 
 if __name__ == "__main__":

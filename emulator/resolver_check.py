@@ -19,14 +19,13 @@ Needs root (or CAP_SYS_ADMIN), ``unshare`` and ``strace``; prints ``SKIP`` and e
 made. Prints ``N passed, M failed`` and exits 0/1.
 """
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
 from .app import Emulator
-from .bundle_check import EVENT, lambda_environment
+from .artifact_run import Checklist, expect_host_event_delivered, lambda_environment, stop
 
 TEST_HOST = "config.pidmode-resolver.test"
 HOSTILE_NSSWITCH = "hosts: myhostname resolve [!UNAVAIL=return] files dns\n"
@@ -69,12 +68,8 @@ def main(argv=None):
     if not namespace_available():
         print("SKIP resolver check: no mount namespace here (needs root, unshare and strace)")
         return 0
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'} {name}{': ' + detail if detail and not ok else ''}")
-
+    checklist = Checklist()
+    check = checklist.check
     with tempfile.TemporaryDirectory(prefix="pid-mode-rule-resolver-") as work:
         hosts, nsswitch, trace = (os.path.join(work, name) for name in ("hosts", "nsswitch.conf", "strace.out"))
         with open(hosts, "w", encoding="ascii") as handle:
@@ -90,20 +85,9 @@ def main(argv=None):
         proc = subprocess.Popen(["unshare", "-m", "sh", "-c", NAMESPACE_SCRIPT, "sh", hosts, nsswitch, trace, bootstrap],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         try:
-            with open(EVENT, "rb") as handle:
-                invocation = emu.control.invoke({}, {"event": json.loads(handle.read())})
-            outcome = emu.runtime.wait_answered(invocation["requestId"], 20)
-            check(f"host event answered with /response (Config endpoint http://{TEST_HOST})",
-                  outcome and outcome["state"] == "response", json.dumps(outcome)[:300])
-            evaluations = [e for e in emu.control.evaluations({}, None) if e.get("complianceResourceId") == "testtaskdef"]
-            check("one NON_COMPLIANT evaluation accepted",
-                  len(evaluations) == 1 and evaluations[0]["complianceType"] == "NON_COMPLIANT", json.dumps(evaluations))
+            expect_host_event_delivered(emu, checklist, f" (Config endpoint http://{TEST_HOST})")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
             emu.stop()
         paths = opened_paths(trace)
         modules = [path for path in paths if "libnss_" in path]
@@ -111,9 +95,7 @@ def main(argv=None):
         check("the name was looked up in /etc/hosts", "/etc/hosts" in paths, brief(paths, 20))
         check("no NSS module was looked for, despite the hosts line", not modules, brief(modules))
         check("no shared object was opened at all", not shared_objects, brief(shared_objects))
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checklist.finish()
 
 
 if __name__ == "__main__":
