@@ -4,7 +4,8 @@ import PackageDescription
 // Dependency direction (arrows = "imports"):
 //   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging
 //   LambdaRuntime → CurlHTTP, StructuredLogging, JSON
-//   ConfigRule → AWSClient, StructuredLogging, JSON
+//   ConfigRule → PidModePolicy, AWSClient, StructuredLogging, JSON
+//   PidModePolicy → JSON, StructuredLogging (CivilTime) — the pure decision every front door calls
 //   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON
 //   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
@@ -30,7 +31,8 @@ let package = Package(
         .target(name: "StructuredLogging", dependencies: ["JSON"]),
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON"]),
-        .target(name: "ConfigRule", dependencies: ["AWSClient", "StructuredLogging", "JSON"]),
+        .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),
+        .target(name: "ConfigRule", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging", "JSON"]),
         .executableTarget(
             name: "Bootstrap",
@@ -48,11 +50,15 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "LoopbackHTTPServer", "TestSupport"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "PidModePolicyTests", dependencies: ["PidModePolicy", "JSON"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
         .testTarget(
             name: "ConfigRuleTests",
-            dependencies: ["ConfigRule", "AWSClient", "CurlHTTP", "SigV4", "StructuredLogging", "JSON", "LoopbackHTTPServer", "TestSupport"]
+            dependencies: [
+                "ConfigRule", "PidModePolicy", "AWSClient", "CurlHTTP", "SigV4", "StructuredLogging", "JSON", "LoopbackHTTPServer",
+                "TestSupport",
+            ]
         ),
         .testTarget(
             name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer", "TestSupport"]

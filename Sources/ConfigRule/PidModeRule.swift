@@ -1,4 +1,5 @@
 import JSON
+import PidModePolicy
 
 /// The rule itself, a pure function: configuration item + parameters → one evaluation. No I/O, no clock.
 ///
@@ -61,34 +62,29 @@ public enum PidModeRule {
 
     /// The pid mode as recorded: Config's PascalCase `PidMode` or the ECS API's `pidMode`. When both keys exist, a
     /// `host` in either wins (fail safe).
-    static func pidMode(in configuration: JSONObject) -> JSONValue? {
+    static func pidMode(in configuration: JSONObject) -> PidModeValue {
         let candidates = [configuration["PidMode"], configuration["pidMode"]].compactMap { $0 }
-        return candidates.first(where: isHost) ?? candidates.first
+        guard let chosen = candidates.first(where: { $0.stringValue.map(PidModePolicy.isHost) ?? false }) ?? candidates.first
+        else { return .absent }
+        return .literal(chosen)
     }
 
-    private static func isHost(_ value: JSONValue) -> Bool {
-        value.stringValue?.lowercased() == "host"
-    }
-
+    /// The shared policy's decision under the recorded reading (§2), as an evaluation naming `family:revision`.
     private static func decide(
-        pidMode: JSONValue?,
+        pidMode: PidModeValue,
         name: String,
         result: (ComplianceType, String) -> Evaluation
     ) -> Evaluation {
-        switch pidMode {
-        case let value? where isHost(value):
-            let shown = value.stringValue ?? "host"
+        let decision = PidModePolicy.decide(pidMode, reading: .recorded)
+        switch decision.verdict {
+        case .noncompliant:
             return result(
                 .nonCompliant,
-                "pidMode is '\(shown)' (\(name)): containers share the host's process namespace. "
-                    + "Remove pidMode or set it to 'task'."
+                "\(decision.finding) (\(name)): containers share the host's process namespace. \(PidModePolicy.fix)"
             )
-        case nil, .null?, .string("")?:
-            return result(.compliant, "pidMode not set (\(name)): private namespace per container")
-        case .string(let text)?:
-            return result(.compliant, "pidMode is '\(text)' (\(name))")
-        case let other?:
-            return result(.compliant, "pidMode is a \(other.typeName), not 'host' (\(name))")
+        case .compliant, .indeterminate:
+            // A recorded configuration is always literal: indeterminate can't arise here.
+            return result(.compliant, "\(decision.finding) (\(name))")
         }
     }
 

@@ -1,4 +1,5 @@
 import JSON
+import PidModePolicy
 import Testing
 
 @testable import ConfigRule
@@ -70,5 +71,78 @@ struct RuleParametersTests {
         #expect(decided.warnings.count == 1)
         #expect(decided.warnings.first?.contains("myParameterKey") == true)
         #expect(decided.evaluation.complianceType == .notApplicable)
+    }
+}
+
+@Suite("RuleParameters: the keys of scopes and exceptions, each with its own fallback (rule-semantics §3)")
+struct RuleParametersPerKeyTests {
+    @Test("every key valid → every value used, no warning")
+    func allValid() {
+        let text = #"{"SkipInactiveTaskDefinitions":"true","ExecutionRoleName":"audit/pid-mode","EvaluatedRevisions":"latest_active","#
+            + #""ExceptionsParameterName":"/pid-mode-rule/exceptions","MaxExceptionDays":"90","ExemptComplianceType":"not_applicable"}"#
+        let (parameters, warnings) = RuleParameters.parse(.string(text))
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(parameters == RuleParameters(
+            skipInactiveTaskDefinitions: true, executionRoleName: "audit/pid-mode", evaluatedRevisions: .latestActive,
+            exceptionsParameterName: "/pid-mode-rule/exceptions", maxExceptionDays: 90, exemptComplianceType: .notApplicable
+        ))
+    }
+
+    @Test("EvaluatedRevisions in any letter case", arguments: [
+        ("ALL", EvaluatedRevisions.all), ("active", .active), ("Latest_Active", .latestActive), ("in_use", .inUse),
+    ])
+    func scopes(_ text: String, _ expected: EvaluatedRevisions) {
+        let (parameters, warnings) = RuleParameters.parse(.string(#"{"EvaluatedRevisions":"\#(text)"}"#))
+        #expect(parameters.evaluatedRevisions == expected)
+        #expect(warnings.isEmpty)
+    }
+
+    @Test("a bad EvaluatedRevisions falls back to ALL and keeps ExecutionRoleName (the per-key fallback)")
+    func badScopeKeepsRole() {
+        let (parameters, warnings) = RuleParameters.parse(.string(#"{"EvaluatedRevisions":"RUNNING","ExecutionRoleName":"member-audit"}"#))
+        #expect(parameters.evaluatedRevisions == .all)
+        #expect(parameters.executionRoleName == "member-audit")
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("EvaluatedRevisions") == true)
+        #expect(warnings.first?.contains("ALL") == true)
+    }
+
+    @Test("each bad value → one warning naming its key, that key's default, the other keys kept", arguments: [
+        (#""MaxExceptionDays":"0""#, "MaxExceptionDays"),
+        (#""MaxExceptionDays":3651"#, "MaxExceptionDays"),
+        (#""MaxExceptionDays":"30.5""#, "MaxExceptionDays"),
+        (#""MaxExceptionDays":-1"#, "MaxExceptionDays"),
+        (#""ExemptComplianceType":"NON_COMPLIANT""#, "ExemptComplianceType"),
+        (#""ExemptComplianceType":true"#, "ExemptComplianceType"),
+        (#""ExceptionsParameterName":"my parameter""#, "ExceptionsParameterName"),
+        (#""ExceptionsParameterName":42"#, "ExceptionsParameterName"),
+        (#""EvaluatedRevisions":["ALL"]"#, "EvaluatedRevisions"),
+        (#""Unknown":"x""#, "Unknown"),
+    ])
+    func badValue(_ member: String, _ key: String) {
+        let (parameters, warnings) = RuleParameters.parse(.string(#"{\#(member),"SkipInactiveTaskDefinitions":"true"}"#))
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.contains(key) == true)
+        #expect(parameters.skipInactiveTaskDefinitions)
+        #expect(parameters.maxExceptionDays == 365)
+        #expect(parameters.exemptComplianceType == .compliant)
+        #expect(parameters.exceptionsParameterName == nil)
+        #expect(parameters.evaluatedRevisions == .all)
+    }
+
+    @Test("MaxExceptionDays as a JSON number or a string; ExceptionsParameterName as an ARN")
+    func numberAndARN() {
+        let (parameters, warnings) = RuleParameters.parse(.string(
+            #"{"MaxExceptionDays":3650,"ExceptionsParameterName":"arn:aws:ssm:eu-west-1:111111111111:parameter/pid/exceptions"}"#))
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(parameters.maxExceptionDays == 3650)
+        #expect(parameters.exceptionsParameterName == "arn:aws:ssm:eu-west-1:111111111111:parameter/pid/exceptions")
+    }
+
+    @Test("two bad keys → two warnings, the good key still used")
+    func twoProblems() {
+        let (parameters, warnings) = RuleParameters.parse(.string(#"{"EvaluatedRevisions":"x","MaxExceptionDays":"y","ExemptComplianceType":"NOT_APPLICABLE"}"#))
+        #expect(warnings.count == 2)
+        #expect(parameters.exemptComplianceType == .notApplicable)
     }
 }
