@@ -4,7 +4,8 @@ import PackageDescription
 // Dependency direction (arrows = "imports"):
 //   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging
 //   LambdaRuntime → CurlHTTP, StructuredLogging, JSON
-//   ConfigRule → PidModePolicy, AWSClient, StructuredLogging, JSON
+//   ConfigRule → PidModePolicy, ExceptionsSource, AWSClient, StructuredLogging, JSON
+//   ExceptionsSource → PidModePolicy, AWSClient (the exceptions registry read from SSM; shared by the front doors)
 //   PidModePolicy → JSON, StructuredLogging (CivilTime) — the pure decision every front door calls
 //   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON
 //   StructuredLogging → JSON
@@ -32,11 +33,12 @@ let package = Package(
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON"]),
         .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),
-        .target(name: "ConfigRule", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),
+        .target(name: "ExceptionsSource", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),
+        .target(name: "ConfigRule", dependencies: ["PidModePolicy", "ExceptionsSource", "AWSClient", "StructuredLogging", "JSON"]),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging", "JSON"]),
         .executableTarget(
             name: "Bootstrap",
-            dependencies: ["LambdaRuntime", "ConfigRule", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON"]
+            dependencies: ["LambdaRuntime", "ConfigRule", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON"]
         ),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
@@ -53,6 +55,10 @@ let package = Package(
         .testTarget(name: "PidModePolicyTests", dependencies: ["PidModePolicy", "JSON"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
+        .testTarget(
+            name: "ExceptionsSourceTests",
+            dependencies: ["ExceptionsSource", "PidModePolicy", "AWSClient", "CurlHTTP", "StructuredLogging", "LoopbackHTTPServer"]
+        ),
         .testTarget(
             name: "ConfigRuleTests",
             dependencies: [

@@ -31,6 +31,14 @@ public struct AWSService: Sendable, Equatable {
         targetPrefix: "StarlingDoveService",
         endpointEnvironmentVariable: "AWS_ENDPOINT_URL_CONFIG_SERVICE"
     )
+
+    /// AWS Systems Manager (Parameter Store), for the exceptions registry (`GetParameter` only).
+    public static let ssm = AWSService(
+        signingName: "ssm",
+        endpointPrefix: "ssm",
+        targetPrefix: "AmazonSSM",
+        endpointEnvironmentVariable: "AWS_ENDPOINT_URL_SSM"
+    )
 }
 
 /// HTTP wire constants shared by every AWS protocol this client speaks (awsJson1_1 and STS's query protocol).
