@@ -2,12 +2,13 @@
 import PackageDescription
 
 // Dependency direction (arrows = "imports"):
-//   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging
+//   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging, Metrics
 //   LambdaRuntime → CurlHTTP, StructuredLogging, JSON
-//   ConfigRule → PidModePolicy, ExceptionsSource, AWSClient, StructuredLogging, JSON
+//   ConfigRule → PidModePolicy, ExceptionsSource, AWSClient, StructuredLogging, JSON, Metrics
 //   ExceptionsSource → PidModePolicy, AWSClient (the exceptions registry read from SSM; shared by the front doors)
 //   PidModePolicy → JSON, StructuredLogging (CivilTime) — the pure decision every front door calls
-//   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON
+//   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON, Metrics
+//   Metrics → JSON (the invocation's counts and their CloudWatch Embedded Metric Format lines)
 //   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
 //   SigV4 → Crypto (swift-crypto)
@@ -31,14 +32,15 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "StructuredLogging", dependencies: ["JSON"]),
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON"]),
+        .target(name: "Metrics", dependencies: ["JSON"]),
+        .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON", "Metrics"]),
         .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),
         .target(name: "ExceptionsSource", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),
-        .target(name: "ConfigRule", dependencies: ["PidModePolicy", "ExceptionsSource", "AWSClient", "StructuredLogging", "JSON"]),
+        .target(name: "ConfigRule", dependencies: ["PidModePolicy", "ExceptionsSource", "AWSClient", "StructuredLogging", "JSON", "Metrics"]),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging", "JSON"]),
         .executableTarget(
             name: "Bootstrap",
-            dependencies: ["LambdaRuntime", "ConfigRule", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON"]
+            dependencies: ["LambdaRuntime", "ConfigRule", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON", "Metrics"]
         ),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "PidModePolicyTests", dependencies: ["PidModePolicy", "JSON"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "JSON", "TestSupport"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer", "Metrics", "TestSupport"]),
         .testTarget(
             name: "ExceptionsSourceTests",
             dependencies: ["ExceptionsSource", "PidModePolicy", "AWSClient", "CurlHTTP", "StructuredLogging", "LoopbackHTTPServer"]

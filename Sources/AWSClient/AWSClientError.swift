@@ -11,7 +11,8 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
         case service(awsErrorType: String, httpStatus: Int)
         /// No HTTP response was received.
         case transport(CurlError)
-        /// Too little time was left before the invocation deadline to try (again).
+        /// The invocation deadline cut the call short: too little time was left to try (again), or the attempt's time
+        /// limit, cut to the time left, ran out without a reply.
         case deadlineExceeded
         /// A 2xx reply whose body is not the JSON the operation returns.
         case invalidResponse
@@ -48,7 +49,7 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
         case .invalidConfiguration(let name, let value): return "environment variable \(name) has an invalid value '\(value)'"
         case .service(let type, let status): what = "\(type) (HTTP \(status))"
         case .transport(let error): what = "transport failure, \(error)"
-        case .deadlineExceeded: what = "not enough time left before the invocation deadline"
+        case .deadlineExceeded: what = "deadline exceeded"
         case .invalidResponse: what = "unreadable response"
         }
         var text = "\(operation) failed: \(what)"

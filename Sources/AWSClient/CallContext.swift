@@ -1,3 +1,4 @@
+import Metrics
 import SigV4
 import StructuredLogging
 
@@ -11,11 +12,21 @@ public struct CallContext: Sendable {
     /// Credentials to sign with instead of the client's own (e.g. a role assumed in a member account); `nil` uses
     /// the client's.
     public var credentials: Credentials?
+    /// The invocation's counts: the retry loop adds every request sent (`AWSCalls`), retry and throttle; front doors
+    /// add their own. Shared by every copy of the context.
+    public var metrics: InvocationMetrics
 
-    public init(deadlineMilliseconds: Int64, traceID: String?, logger: Logger, credentials: Credentials? = nil) {
+    public init(
+        deadlineMilliseconds: Int64,
+        traceID: String?,
+        logger: Logger,
+        credentials: Credentials? = nil,
+        metrics: InvocationMetrics = InvocationMetrics()
+    ) {
         self.deadlineMilliseconds = deadlineMilliseconds
         self.traceID = traceID
         self.logger = logger
         self.credentials = credentials
+        self.metrics = metrics
     }
 }

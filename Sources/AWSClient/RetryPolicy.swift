@@ -51,6 +51,12 @@ public struct RetryPolicy: Sendable {
             || httpStatus == 429 || (500...599).contains(httpStatus)
     }
 
+    /// Whether a failure is the service asking to slow down: a throttling error code or HTTP 429.
+    public static func isThrottling(_ error: AWSClientError) -> Bool {
+        guard case .service(let type, let status) = error.code else { return false }
+        return throttlingErrorTypes.contains(type) || status == 429
+    }
+
     /// Whether a failure may succeed when sent again.
     public static func isRetryable(_ error: AWSClientError) -> Bool {
         switch error.code {

@@ -31,8 +31,10 @@ public struct RetryRunner {
     }
 
     /// Calls `attempt(number, timeoutMilliseconds)` until it succeeds, fails for good, or time runs out.
-    /// Blocks for the attempts and backoffs.
-    /// - Throws: the last attempt's ``AWSClientError``, or `.deadlineExceeded` when no attempt could start.
+    /// Blocks for the attempts and backoffs. Counts every attempt (`AWSCalls`), retry and throttling reply in
+    /// `context.metrics`; logs "retrying" only when a retry follows.
+    /// - Throws: the last attempt's ``AWSClientError``; `.deadlineExceeded` when no attempt could start, or when the
+    ///   attempt's time limit was cut to the time left before the deadline and ran out.
     func run<Output>(
         _ operation: String,
         context: CallContext,
@@ -43,22 +45,41 @@ public struct RetryRunner {
             number += 1
             let remaining = context.deadlineMilliseconds - clock() - Int64(policy.reserveMilliseconds)
             guard remaining >= Int64(policy.minimumAttemptMilliseconds) else {
-                throw AWSClientError(.deadlineExceeded, operation: operation, attempts: number - 1)
+                throw AWSClientError(
+                    .deadlineExceeded, operation: operation,
+                    message: "too little time left before the invocation deadline to start attempt \(number)",
+                    attempts: number - 1
+                )
             }
+            let cutByDeadline = remaining < Int64(policy.attemptTimeoutMilliseconds)
+            let timeout = Int(min(remaining, Int64(policy.attemptTimeoutMilliseconds)))
             let started = WallClock.monotonicNanoseconds()
-            switch attempt(number, Int(min(remaining, Int64(policy.attemptTimeoutMilliseconds)))) {
+            context.metrics.count(.awsCalls)
+            switch attempt(number, timeout) {
             case .success(let output):
                 context.logger.debug("AWS call succeeded", [
                     "operation": .string(operation), "attempt": .int(number),
                     "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
                 ])
                 return output
-            case .failure(let failure):
-                guard RetryPolicy.isRetryable(failure), number < policy.maxAttempts else { throw failure }
+            case .failure(var failure):
+                if RetryPolicy.isThrottling(failure) { context.metrics.count(.awsThrottles) }
+                if cutByDeadline, case .transport(let curlError) = failure.code, curlError.code == .timedOut {
+                    failure = AWSClientError(
+                        .deadlineExceeded, operation: operation,
+                        message: "no reply within the \(timeout) ms left before the invocation deadline",
+                        attempts: failure.attempts, awsRequestID: failure.awsRequestID
+                    )
+                }
+                guard RetryPolicy.isRetryable(failure), let delay = plannedBackoff(afterAttempt: number, context: context) else {
+                    throw failure
+                }
                 context.logger.warn("AWS call failed, retrying", [
                     "operation": .string(operation), "attempt": .int(number), "error": .string(failure.description),
+                    "backoffMs": .int(delay),
                 ])
-                guard backOff(afterAttempt: number, context: context) else { throw failure }
+                sleep(delay)
+                context.metrics.count(.awsRetries)
             }
         }
     }
@@ -67,11 +88,17 @@ public struct RetryRunner {
     /// attempt before the deadline.
     /// - Returns: `false` (without sleeping) when the policy or the deadline does not allow another attempt.
     public func backOff(afterAttempt attempt: Int, context: CallContext) -> Bool {
-        guard attempt < policy.maxAttempts else { return false }
-        let delay = jitter(policy.backoffCeilingMilliseconds(afterAttempt: attempt))
-        let afterDelay = context.deadlineMilliseconds - clock() - Int64(delay) - Int64(policy.reserveMilliseconds)
-        guard afterDelay >= Int64(policy.minimumAttemptMilliseconds) else { return false }
+        guard let delay = plannedBackoff(afterAttempt: attempt, context: context) else { return false }
         sleep(delay)
         return true
+    }
+
+    /// The jittered backoff after `attempt` failures, or `nil` when the policy or the deadline allows no other attempt.
+    private func plannedBackoff(afterAttempt attempt: Int, context: CallContext) -> Int? {
+        guard attempt < policy.maxAttempts else { return nil }
+        let delay = jitter(policy.backoffCeilingMilliseconds(afterAttempt: attempt))
+        let afterDelay = context.deadlineMilliseconds - clock() - Int64(delay) - Int64(policy.reserveMilliseconds)
+        guard afterDelay >= Int64(policy.minimumAttemptMilliseconds) else { return nil }
+        return delay
     }
 }

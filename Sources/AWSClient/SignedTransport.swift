@@ -53,7 +53,8 @@ final class SignedTransport {
         do {
             return .success(try session.perform(request))
         } catch {
-            return .failure(AWSClientError(.transport(error), operation: operation, message: error.message, attempts: attempt))
+            // The CurlError already carries libcurl's message: repeating it as the AWS message would print it twice.
+            return .failure(AWSClientError(.transport(error), operation: operation, attempts: attempt))
         }
     }
 

@@ -2,6 +2,7 @@ import AWSClient
 import ConfigRule
 import CurlHTTP
 import LambdaRuntime
+import Metrics
 import StructuredLogging
 
 /// Builds the rule's AWS side from the environment; every failure here is a start-up (init) error.
@@ -42,6 +43,16 @@ enum Startup {
             throw error
         } catch {
             throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+        }
+    }
+
+    /// The metric line writer, configured from `PIDMODE_METRICS_*` and `AWS_LAMBDA_FUNCTION_NAME`.
+    /// - Throws: ``ErrorResponse`` naming the variable that is unusable.
+    static func makeMetricsPublisher(environment: [String: String]) throws(ErrorResponse) -> MetricsPublisher {
+        do {
+            return MetricsPublisher(configuration: try MetricsConfiguration(environment: environment), clock: WallClock.nowMilliseconds)
+        } catch {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ConfigRule
 import CurlHTTP
 import LambdaRuntime
+import Metrics
 import StructuredLogging
 
 #if canImport(Glibc)
@@ -34,5 +35,15 @@ do throws(ErrorResponse) {
     exit(1)
 }
 
-let loopError = RuntimeLoop(client: runtimeAPIClient, logger: logger).run(handler: ConfigRuleLambdaHandler(rule: ruleHandler))
+let metricsPublisher: MetricsPublisher
+do throws(ErrorResponse) {
+    metricsPublisher = try Startup.makeMetricsPublisher(environment: environment)
+} catch {
+    logger.fatal("start-up failed", ["errorType": .string(error.errorType), "errorMessage": .string(error.errorMessage)])
+    _ = try? runtimeAPIClient.failInitialization(error: error)
+    exit(1)
+}
+
+let loopError = RuntimeLoop(client: runtimeAPIClient, logger: logger)
+    .run(handler: ConfigRuleLambdaHandler(rule: ruleHandler, metrics: metricsPublisher))
 exit(loopError == nil ? 0 : 1)

@@ -1,5 +1,6 @@
 import AWSClient
 import JSON
+import Metrics
 import StructuredLogging
 
 /// The Config-rule side of one invocation: decode the event, decide, deliver with PutEvaluations, summarise.
@@ -35,6 +36,13 @@ public final class ConfigRuleHandler {
 
     private func evaluateAndDeliver(_ payload: [UInt8], context: CallContext) throws(ConfigRuleError) -> [UInt8] {
         let event = try ConfigEvent(payload: payload)
+        if case .other = event.invokingEvent {
+            // Ignored before its parameters are read: the one WARN says why, no second one about unused parameters.
+            context.logger.with("messageType", .string(event.invokingEvent.messageType)).warn("message type ignored: no evaluation reported")
+            context.metrics.count(.ignoredEvents)
+            return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
+        }
+        if case .scheduled = event.invokingEvent { context.metrics.setMode(.sweep) }
         let (parameters, warnings) = RuleParameters.parse(event.ruleParametersValue)
         for warning in warnings {
             context.logger.warn(warning)
@@ -54,10 +62,10 @@ public final class ConfigRuleHandler {
         case .scheduled(let notificationTime):
             return try sweep(event: event, notificationTime: notificationTime, parameters: parameters, context: context)
         case .other:
-            logger.warn("message type ignored: no evaluation reported")
             return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
         }
         let calls = try service.putEvaluations(evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context)
+        Self.countDelivered(evaluations, in: context.metrics)
         for evaluation in evaluations {
             logger.info("evaluation delivered", [
                 "resourceType": .string(evaluation.resourceType), "resourceId": .string(evaluation.resourceID),
@@ -101,12 +109,16 @@ public final class ConfigRuleHandler {
         context: CallContext
     ) throws(ConfigRuleError) -> [UInt8] {
         let started = WallClock.monotonicNanoseconds()
+        defer { context.metrics.set(.sweepDuration, Double(WallClock.monotonicNanoseconds() - started) / 1e6) }
         let outcome = try PeriodicSweep(service: service).run(
             notificationTime: notificationTime, configRuleName: event.configRuleName, parameters: parameters, context: context
         )
+        context.metrics.set(.sweepInventorySize, Double(outcome.inventoryCount))
         let calls = try service.putEvaluations(
             outcome.evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context
         )
+        Self.countDelivered(outcome.evaluations, in: context.metrics)
+        context.metrics.set(.sweepSucceeded, 1)
         context.logger.info("sweep delivered", [
             "inventory": .int(outcome.inventoryCount), "evaluationsPut": .int(outcome.evaluations.count),
             "cleanedUp": .int(outcome.cleanedUpCount), "skipped": .int(outcome.skippedCount),
@@ -160,6 +172,19 @@ public final class ConfigRuleHandler {
         return try PidModeRule.evaluate(
             item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: summary.captureTime
         )
+    }
+
+    /// Adds delivered evaluations to the `Evaluations<ComplianceType>` counts.
+    static func countDelivered(_ evaluations: [Evaluation], in metrics: InvocationMetrics) {
+        for type in ComplianceType.allCases {
+            let count = evaluations.filter { $0.complianceType == type }.count
+            guard count > 0 else { continue }
+            switch type {
+            case .compliant: metrics.count(.evaluationsCompliant, by: count)
+            case .nonCompliant: metrics.count(.evaluationsNonCompliant, by: count)
+            case .notApplicable: metrics.count(.evaluationsNotApplicable, by: count)
+            }
+        }
     }
 
     /// The invocation's response body: `{"messageType", "evaluationsPut", "compliance": {type: count}, "testMode"}`.

@@ -447,7 +447,9 @@ struct ConfigServiceTests {
         #expect(response["messageType"] == .string("ConfigurationSnapshotDeliveryCompleted"))
         #expect(endpoint.requests.isEmpty)
         let warnings = lines.lines.compactMap { try? JSONParser.parse($0) }.filter { $0["level"] == .string("WARN") }
-        #expect(!warnings.isEmpty, "an ignored message type is logged at WARN")
+        // Exactly one WARN saying why; the event's unknown parameter key (myParameterKey) is not read at all.
+        #expect(warnings.count == 1, "\(lines.lines)")
+        #expect(warnings.first?["message"] == .string("message type ignored: no evaluation reported"))
     }
 
     @Test("malformed events through the handler → .malformedEvent and no AWS call", arguments: [

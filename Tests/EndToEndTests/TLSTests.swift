@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// HTTPS end to end: the real bootstrap talks to the emulator's HTTPS listeners (`python3 -m emulator --tls`) through
@@ -33,6 +34,8 @@ struct TLSTests {
                               sourceLocation: SourceLocation = #_sourceLocation) throws {
         try h.expectError(invocation, errorType: "ConfigRule.TransportError", messageContains: ["PutEvaluations", "(tls)"] + naming,
                           label, sourceLocation: sourceLocation)
+        let message = invocation.errorDocument.message ?? ""
+        #expect(repeatedClause(in: message) == nil, "\(label): the message repeats itself: \(message)", sourceLocation: sourceLocation)
         let calls = try h.calls()
         #expect(calls.isEmpty, "\(label): a request got through: \(calls.map(\.summary))", sourceLocation: sourceLocation)
         let accepted = try h.evaluations()
