@@ -2,8 +2,10 @@
 
 Starts the emulator in-process and the bootstrap binary as a child (Lambda-like environment),
 invokes every ``events/*.json`` (sorted, ``expected.json`` excluded), prints one block per event
-with what Config accepted, compares with ``events/expected.json`` and ends with
-``N passed, M failed``. Exit status 0 only if every event passed and the bootstrap stayed up.
+with what Config accepted and the metrics the invocation emitted (its CloudWatch Embedded Metric
+Format line, read from the bootstrap's standard output), compares with ``events/expected.json``
+and ends with a table (event, result, outcome, verdicts, AWS calls as the emulator recorded them
+and as the metrics counted them) and ``N passed, M failed``. Exit status 0 only if every event passed and the bootstrap stayed up.
 
 Before each event the seeded Config data (history, inventory, compliance results) is restored,
 so every event sees the same default state whatever ran before it; an event carrying
@@ -119,17 +121,56 @@ def bootstrap_env(info, bootstrap, args):
 
 
 def start_bootstrap(bootstrap, env, show_logs):
-    """Start the bootstrap; return ``(Popen, log path or None, log file or None)``."""
+    """Start the bootstrap; return ``(Popen, log path or None, log file or None, MetricLines)``.
+
+    Standard output (where the bootstrap writes its metric lines) always goes to a file the
+    ``MetricLines`` reader follows; standard error (the log) goes to a log file, or to this
+    terminal with ``show_logs``."""
     log_path = log_file = None
-    output = {}
+    metrics_file = tempfile.NamedTemporaryFile("wb", prefix="pid-mode-rule-metrics-",
+                                               suffix=".log", delete=False)
+    output = {"stdout": metrics_file}
     if not show_logs:
         log_file = tempfile.NamedTemporaryFile("wb", prefix="pid-mode-rule-bootstrap-",
                                                suffix=".log", delete=False)
         log_path = log_file.name
-        output = {"stdout": log_file, "stderr": subprocess.STDOUT}
+        output["stderr"] = log_file
     proc = subprocess.Popen([bootstrap], env=env, cwd=os.path.dirname(bootstrap),
                             stdin=subprocess.DEVNULL, **output)
-    return proc, log_path, log_file
+    metrics_file.close()
+    return proc, log_path, log_file, MetricLines(metrics_file.name)
+
+
+class MetricLines:
+    """Follows the bootstrap's standard output file and hands out its CloudWatch Embedded Metric
+    Format documents (JSON objects with ``_aws``) by ``requestId``. Other lines are ignored."""
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = 0
+        self.by_request = {}
+
+    def for_request(self, request_id):
+        """The EMF documents written so far for ``request_id`` (a list, usually of one)."""
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read()
+        end = data.rfind(b"\n") + 1  # only complete lines
+        self.offset += end
+        for line in data[:end].splitlines():
+            try:
+                document = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(document, dict) and "_aws" in document:
+                self.by_request.setdefault(document.get("requestId"), []).append(document)
+        return self.by_request.get(request_id, [])
+
+    def remove(self):
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
 
 def stop_bootstrap(proc):
@@ -187,12 +228,12 @@ def register_roles(emu, raw, expected):
     return shown
 
 
-def run_event(emu, proc, path, timeout, expected=None):
+def run_event(emu, proc, path, timeout, expected=None, metric_lines=None):
     """Invoke one event file and collect what happened.
 
     Returns ``{"invocation", "calls", "stsCalls", "evaluations", "stray", "died", "timedOut",
-    "roles"}`` where ``stray`` are Config or STS calls made while the invocation ran without its
-    trace header.
+    "roles", "metrics"}`` where ``stray`` are Config or STS calls made while the invocation ran
+    without its trace header and ``metrics`` the EMF documents the bootstrap wrote for it.
     """
     with open(path, "rb") as handle:
         raw = handle.read()
@@ -218,6 +259,7 @@ def run_event(emu, proc, path, timeout, expected=None):
             "stray": sorted([c for c in calls + sts_calls if c["traceHeader"] != trace],
                             key=lambda c: c["seq"]),
             "evaluations": emu.config.data.evaluations.list(trace), "roles": roles,
+            "metrics": metric_lines.for_request(request_id) if metric_lines else [],
             "died": proc.poll() is not None, "timedOut": not answered and proc.poll() is None}
 
 
@@ -253,6 +295,8 @@ def invariant_problems(result, expected=None):
         label = f"STS call #{call['seq']} {call['operation']}"
         status_label = None if sts_status_expected else f"{label} {call['roleArn']}"
         problems.extend(_call_problems(call, inv, label, "errors", status_label=status_label))
+    if not result["died"] and not result["timedOut"] and len(result.get("metrics", [])) != 1:
+        problems.append(f"{len(result.get('metrics', []))} metric lines for this invocation, expected 1")
     for call in result["stray"]:
         kind = "STS call" if "params" in call else "call"
         problems.append(f"{kind} #{call['seq']} {call['operation']} without this invocation's "
@@ -407,9 +451,74 @@ def print_block(name, result, problems):
     details = call_details(result["calls"])
     if details:
         print(f"   call results: {details}")
+    for document in result.get("metrics", []):
+        print(f"   metrics: {metrics_text(document)}")
     for problem in problems:
         print(f"   ! {problem}")
     sys.stdout.flush()
+
+
+def metric_values(document):
+    """``{name: value}`` of the metrics an EMF document defines (every directive)."""
+    values = {}
+    for directive in document.get("_aws", {}).get("CloudWatchMetrics", []):
+        for definition in directive.get("Metrics", []):
+            name = definition.get("Name")
+            if name in document:
+                values[name] = document[name]
+    return values
+
+
+def metrics_text(document):
+    """``Mode=change Invocations=1 AWSCalls=1 …`` (metrics at 0 left out; ErrorType when failed)."""
+    parts = [f"Mode={document.get('Mode', '?')}"]
+    if document.get("ErrorType"):
+        parts.append(f"ErrorType={document['ErrorType']}")
+    for name, value in metric_values(document).items():
+        if value:
+            parts.append(f"{name}={value:g}" if isinstance(value, (int, float)) else f"{name}={value}")
+    return " ".join(parts)
+
+
+SHORT_VERDICTS = {"COMPLIANT": "C", "NON_COMPLIANT": "NC", "NOT_APPLICABLE": "NA"}
+
+
+def summary_row(name, result, problems):
+    """One row of the closing table: event, verdict, outcome, accepted verdicts, AWS calls (as the
+    emulator recorded them / as the metrics counted them)."""
+    inv = result["invocation"]
+    if inv["state"] == "error":
+        outcome = f"error {error_document(inv)[0] or '?'}"
+    elif inv["state"] == "response":
+        body = {}
+        try:
+            body = json.loads(inv.get("body") or "{}")
+        except ValueError:
+            pass
+        outcome = "response (ignored)" if isinstance(body, dict) and body.get("ignored") else "response"
+    else:
+        outcome = inv["state"]
+    counts = {}
+    for ev in result["evaluations"]:
+        short = SHORT_VERDICTS.get(ev["complianceType"], ev["complianceType"])
+        counts[short] = counts.get(short, 0) + 1
+    verdicts = " ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "-"
+    recorded = len(result["calls"]) + len(result["stsCalls"])
+    counted = [metric_values(d).get("AWSCalls") for d in result.get("metrics", [])]
+    counted_text = "/".join(f"{c:g}" for c in counted if isinstance(c, (int, float))) or "-"
+    return [name, "PASS" if not problems else "FAIL", outcome, verdicts, f"{recorded} / {counted_text}"]
+
+
+def print_summary(rows):
+    """The closing table (one row per event)."""
+    header = ["event", "result", "outcome", "verdicts", "AWS calls (emulator / metrics)"]
+    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
+    line = lambda row: "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+    print()
+    print(line(header))
+    print(line(["-" * width for width in widths]))
+    for row in rows:
+        print(line(row))
 
 
 def call_details(calls):
@@ -452,13 +561,14 @@ def run(args):
     events = event_files(args.events, args.only)
     expected = load_expected(args.events)
     emu = Emulator(log=stderr_log if args.verbose else None)
-    proc = log_file = None
+    proc = log_file = metric_lines = None
     passed = failed = 0
     died = False
+    rows = []
     try:
         info = emu.start()
-        proc, log_path, log_file = start_bootstrap(bootstrap, bootstrap_env(info, bootstrap, args),
-                                                   args.show_logs)
+        proc, log_path, log_file, metric_lines = start_bootstrap(
+            bootstrap, bootstrap_env(info, bootstrap, args), args.show_logs)
         print(f"emulator: runtime {info['runtimeAPI']}, config {info['configEndpoint']}, "
               f"control {info['control']}, sts {info['stsEndpoint']}")
         print(f"bootstrap: pid {proc.pid}" + (f", log {log_path}" if log_path else ""))
@@ -467,10 +577,11 @@ def run(args):
                 failed += 1
                 print(f"== {name}: FAIL\n   ! not run: bootstrap exited with code {proc.returncode}")
                 continue
-            result = run_event(emu, proc, path, args.timeout, expected.get(name))
+            result = run_event(emu, proc, path, args.timeout, expected.get(name), metric_lines)
             problems = (invariant_problems(result, expected.get(name))
                         + expectation_problems(result, expected.get(name)))
             print_block(name, result, problems)
+            rows.append(summary_row(name, result, problems))
             passed, failed = (passed + 1, failed) if not problems else (passed, failed + 1)
         died = proc.poll() is not None
         if died:
@@ -482,7 +593,11 @@ def run(args):
         stop_bootstrap(proc)
         if log_file:
             log_file.close()
+        if metric_lines:
+            metric_lines.remove()
         emu.stop()
+    if rows:
+        print_summary(rows)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and not died else 1
 
