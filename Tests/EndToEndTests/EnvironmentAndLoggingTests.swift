@@ -67,7 +67,7 @@ struct EnvironmentAndLoggingTests {
             #expect(!log.contains(token), "the log contains the session token")
             #expect(!log.contains(secret), "the log contains the secret access key")
             var objects: [[String: Any]] = []
-            for line in log.split(separator: "\n") where !line.isEmpty {
+            for line in h.logLines {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                     Issue.record("not a JSON log line: \(line)")
                     continue
@@ -93,7 +93,7 @@ struct EnvironmentAndLoggingTests {
             _ = try h.run(event: try E2EEvents.sampleText("host.json"))
             let bad = try h.run(event: "not JSON")
             #expect(bad.state == "error")
-            let lines = h.bootstrapLogText.split(separator: "\n").filter { !$0.isEmpty }
+            let lines = h.logLines
             #expect(!lines.isEmpty, "the failed invocation should be logged at ERROR")
             for line in lines {
                 let level = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["level"] as? String
@@ -109,7 +109,7 @@ struct EnvironmentAndLoggingTests {
             let invocation = try h.run(event: try E2EEvents.sampleText("host.json"))
             #expect(invocation.state == "response", "\(invocation.summary)\(h.dump())")
             _ = try h.run(event: "not JSON")
-            let lines = h.bootstrapLogText.split(separator: "\n").filter { !$0.isEmpty }
+            let lines = h.logLines  // (the metric lines are JSON in both formats: Tests/EndToEndTests/MetricsTests.swift)
             #expect(!lines.isEmpty)
             for line in lines {
                 #expect(!line.hasPrefix("{"), "JSON line in text mode: \(line)")

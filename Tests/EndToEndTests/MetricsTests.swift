@@ -3,6 +3,11 @@ import TestSupport
 import Testing
 
 extension E2EHarness {
+    /// The bootstrap's log lines: its output without the metric (EMF) lines it writes on standard output.
+    var logLines: [Substring] {
+        bootstrapLogText.split(separator: "\n").filter { !$0.isEmpty && EmbeddedMetricFormatCheck.document($0) == nil }
+    }
+
     /// The EMF documents the bootstrap wrote for `invocation` (its `requestId`), in order.
     func metricDocuments(for invocation: InvocationView) -> [[String: Any]] {
         EmbeddedMetricFormatCheck.documents(in: bootstrapLogText).filter { $0["requestId"] as? String == invocation.requestID }
