@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import TestSupport
 import Testing
@@ -187,5 +188,27 @@ struct MetricsConfigurationTests {
         } throws: { error in
             (error as? MetricsConfigurationError)?.variable == variable
         }
+    }
+}
+
+@Suite("template.yaml alarms agree with the metrics the function writes")
+struct TemplateAlarmTests {
+    /// `template.yaml`'s text (three levels above this file).
+    static func template() throws -> String {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("template.yaml")
+        return try String(contentsOf: path, encoding: .utf8)
+    }
+
+    @Test("the sweep alarms watch Failures and SweepSucceeded under FunctionName and Mode=sweep, in MetricsNamespace")
+    func sweepAlarms() throws {
+        let text = try Self.template()
+        for metric in [MetricName.failures, .sweepSucceeded] {
+            #expect(text.contains("MetricName: \(metric.name)\n"), "no alarm on \(metric.name)")
+        }
+        #expect(text.contains("{Name: \(MetricsWire.functionNameDimension), Value: !Ref RuleFunction}"))
+        #expect(text.contains("{Name: \(MetricsWire.modeDimension), Value: \(InvocationMode.sweep.rawValue)}"))
+        #expect(text.contains("Default: \(MetricsConfiguration.defaultNamespace)\n"))
+        #expect(text.contains("PIDMODE_METRICS_NAMESPACE: !Ref MetricsNamespace"))
     }
 }
