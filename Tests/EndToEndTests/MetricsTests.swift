@@ -142,6 +142,22 @@ struct MetricsTests {
         }
     }
 
+    @Test("organization rule: the STS AssumeRole call counts in AWSCalls with the PutEvaluations signed as the member")
+    func organizationRule() throws {
+        try withHarness(startBootstrap: false) { h in
+            try h.startBootstrapWithSTS()
+            try h.registerRole(OrganizationRuleTests.roleArn(OrganizationRuleTests.memberAccount))
+            let invocation = try h.run(event: try E2EEvents.text(try OrganizationRuleTests.memberEvent()))
+            #expect(invocation.state == "response", "\(invocation.summary)\(h.dump())")
+            let document = try h.metricDocument(for: invocation, mode: "change", "organization rule")
+            let stsCalls = try h.stsCalls(for: invocation)
+            let configCalls = try h.calls(for: invocation)
+            #expect(stsCalls.count == 1 && configCalls.count == 1, "\(stsCalls.map(\.summary)) \(configCalls.map(\.summary))")
+            #expect(metric(document, "AWSCalls") == Double(stsCalls.count + configCalls.count))
+            #expect(metric(document, "EvaluationsNonCompliant") == 1)
+        }
+    }
+
     @Test("a malformed event: Failures 1, ErrorType ConfigRule.MalformedEvent, no AWS call; an ignored event: IgnoredEvents 1")
     func malformedAndIgnored() throws {
         try withHarness { h in
