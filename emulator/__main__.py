@@ -14,6 +14,7 @@ import threading
 from .app import (DEFAULT_ACCESS_KEY_ID, DEFAULT_REGION, DEFAULT_SECRET_ACCESS_KEY,
                   DEFAULT_SESSION_TOKEN, Emulator, default_testdata_dir, stderr_log)
 from .tls_certs import CertificateError
+from .traffic import PRESETS
 
 
 def parse_args(argv):
@@ -34,6 +35,9 @@ def parse_args(argv):
     parser.add_argument("--tls", action="store_true",
                         help="also serve Config and STS over HTTPS on https://localhost:<port>, "
                              "with a throw-away CA (the start-up JSON's \"tls\" object)")
+    parser.add_argument("--traffic", default="none", choices=sorted(PRESETS),
+                        help="Config latency/throttling preset (emulator/traffic.py; default none); "
+                             "POST /traffic changes it, /reset restores it")
     parser.add_argument("--ignore-stdin", action="store_true",
                         help="do not exit on stdin EOF (e.g. when started with </dev/null)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no per-request log lines")
@@ -57,7 +61,7 @@ def main(argv=None):
     emulator = Emulator(args.access_key_id, args.secret_access_key, args.session_token,
                         args.region, models_dir=args.models,
                         testdata_dir=args.testdata or default_testdata_dir(),
-                        log=None if args.quiet else stderr_log, tls=args.tls)
+                        log=None if args.quiet else stderr_log, tls=args.tls, traffic=args.traffic)
     try:
         info = emulator.start()
     except CertificateError as exc:

@@ -23,6 +23,7 @@ from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE, RuntimeAPIHandler, Runtim
 from .sigv4_check import SigV4Verifier
 from .tls_certs import SERVER_DNS_NAME, WRONG_DNS_NAME, generate as generate_tls_material
 from .tls_server import ProtocolRange, TlsConnectionLog, TlsLoopbackServer, server_context
+from .traffic import TrafficModel
 
 DEFAULT_ACCESS_KEY_ID = "AKIDEXAMPLE"
 DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -141,11 +142,12 @@ class Emulator:
     def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID,
                  secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
                  session_token=DEFAULT_SESSION_TOKEN, region=DEFAULT_REGION,
-                 models_dir=None, testdata_dir=None, log=stderr_log, tls=False):
+                 models_dir=None, testdata_dir=None, log=stderr_log, tls=False, traffic="none"):
         """``session_token`` None or "" means the client must not send one.
 
         ``models_dir`` defaults to ``<testdata_dir>/aws-models``; ``log`` is callable(str) or None;
-        ``tls`` adds the HTTPS listeners.
+        ``tls`` adds the HTTPS listeners; ``traffic`` is the Config traffic model (a preset name of
+        ``traffic.PRESETS`` or a model object), restored by ``reset``.
         """
         self.testdata_dir = testdata_dir or default_testdata_dir()
         self.models_dir = models_dir or os.path.join(self.testdata_dir, "aws-models")
@@ -173,8 +175,9 @@ class Emulator:
                           InventoryStore(lock, default_inventory(self.testdata_dir, region)),
                           ComplianceStore(lock, default_compliance()),
                           PageTokens(lock))
+        self.traffic = TrafficModel(traffic)
         self.config = ConfigService(self.journal, verifier, self.model, self.config_faults, data,
-                                    self.log)
+                                    self.log, traffic=self.traffic)
         self.sts = StsService(self.journal, sts_verifier, self.sts_faults, self.sts_store,
                               self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
@@ -278,6 +281,7 @@ class Emulator:
         Sequence numbers keep increasing."""
         with self.journal.lock:
             self.config_faults.clear()
+            self.traffic.reset()
             self.runtime_faults.clear()
             self.sts_faults.clear()
             self.config.clear()

@@ -9,6 +9,10 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /calls               ?operation=&traceHeader= (alias traceId=)  recorded Config calls
     GET  /evaluations         ?traceHeader= (alias traceId=)  accepted evaluations
     POST /faults              {"operation": "PutEvaluations"|"*"|"AssumeRole", "faults": [...], "replace"?}
+    POST /traffic             {"preset": "none"|"mid"|"slow"|"storm", "operations"?: {op|"*": settings}}
+                              Config latency and throttling model (emulator/traffic.py); /reset restores
+                              the CLI's --traffic
+    GET  /traffic             the active model and per-operation {calls, throttled} counters
     GET  /faults              pending Config, runtime and STS faults
     POST /runtime-faults      {"next": [...], "response": [...], "replace"?}
     POST /history             {"resourceType", "resourceId", "configurationItems": [...]}
@@ -48,6 +52,7 @@ from .compliance import ComplianceError, normalize_result
 from .fake_sts import (DEFAULT_MAX_SESSION_DURATION, MAX_DURATION, MIN_DURATION, OPERATIONS as
                        STS_OPERATIONS, ROLE_ARN_PATTERN, ROLE_ARN_RE, STS_KINDS)
 from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
+from .traffic import TrafficModelError
 from .httputil import BaseHandler
 from .inventory import ITEM_STATUSES, TASKDEF, InventoryError, generate_items, normalize_item
 from .model_check import ShapeWalker
@@ -97,6 +102,8 @@ class ControlAPI:
             ("GET", r"/evaluations", self.evaluations),
             ("POST", r"/faults", self.add_faults),
             ("GET", r"/faults", self.list_faults),
+            ("POST", r"/traffic", self.set_traffic),
+            ("GET", r"/traffic", self.get_traffic),
             ("POST", r"/runtime-faults", self.add_runtime_faults),
             ("POST", r"/history", self.set_history),
             ("GET", r"/history", self.get_history),
@@ -195,6 +202,16 @@ class ControlAPI:
         faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS)
         self.emu.config_faults.add(operation, faults, replace=bool(payload.get("replace")))
         return {"operation": operation, "queued": self.emu.config_faults.snapshot().get(operation, [])}
+
+    def set_traffic(self, query, body):
+        try:
+            self.emu.traffic.set(_require_object(body))
+        except TrafficModelError as exc:
+            raise ControlError(str(exc)) from None
+        return self.emu.traffic.snapshot()
+
+    def get_traffic(self, query, body):
+        return self.emu.traffic.snapshot()
 
     def list_faults(self, query, body):
         return {"config": self.emu.config_faults.snapshot(),

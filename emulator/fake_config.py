@@ -19,6 +19,8 @@ this module supplies the Config-specific parts. Order of processing for every ``
 """
 
 import json
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -55,12 +57,27 @@ class ConfigService(RecordedService):
     REPLY_EVENT = "config-reply"
     REPLY = ConfigReply
 
-    def __init__(self, journal, verifier, model, faults, data, log=None):
+    def __init__(self, journal, verifier, model, faults, data, log=None, traffic=None):
         """``verifier``: SigV4Verifier; ``model``: ModelChecker; ``faults``: FaultQueues keyed
-        by operation; ``data``: config_ops.ConfigData; ``log``: callable(str) or None."""
+        by operation; ``data``: config_ops.ConfigData; ``log``: callable(str) or None;
+        ``traffic``: traffic.TrafficModel (latency and throttling) or None."""
         super().__init__(journal, verifier, faults, log)
         self.model = model
         self.data = data
+        self.traffic = traffic
+        self._admission = threading.local()  # per handler thread: the current call's modelled latency
+
+    def handle(self, request):
+        """The shared pipeline, then the traffic model's latency: the reply is held until the
+        call has taken the operation's modelled service time (the emulator's own work included)."""
+        started = time.monotonic()
+        self._admission.latency = 0.0
+        call, reply = super().handle(request)
+        latency = getattr(self._admission, "latency", 0.0)
+        remaining = latency - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+        return call, reply
 
     def clear(self):
         """Forget recorded calls and accepted evaluations."""
@@ -135,8 +152,17 @@ class ConfigService(RecordedService):
         return errors, warnings, None
 
     def _pop_fault(self, call):
-        """The fault queued for the operation, else for ``"*"``."""
-        return self.faults.pop_for_operation(call["operation"] or "*")
+        """The fault queued for the operation, else for ``"*"``; else a ``throttle`` when the
+        traffic model throttles this call (recorded with ``throttledByModel: true``)."""
+        fault = self.faults.pop_for_operation(call["operation"] or "*")
+        if self.traffic is None:
+            return fault
+        throttled, latency = self.traffic.admit(call["operation"])
+        self._admission.latency = latency
+        if fault is None and throttled:
+            self._update(call, throttledByModel=True)
+            return {"kind": "throttle", "repeat": False}
+        return fault
 
     def _fault_reply(self, call, fault):
         """The reply that replaces the service's answer for a replacing fault."""

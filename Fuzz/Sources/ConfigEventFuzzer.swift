@@ -25,6 +25,7 @@ enum Harness {
 
     static func run(_ bytes: [UInt8]) {
         let document = checkJSONRoundTrip(bytes)
+        checkCursor(bytes, document: document)
         checkEvent(bytes, document: document)
         if let document {
             checkAPIItems(document)
@@ -75,6 +76,31 @@ enum Harness {
         require(again == value, "JSON round trip changed the value")
         require(JSONWriter.serialize(again) == text, "JSON round trip is not byte-stable")
         return value
+    }
+
+    /// The focused scanner agrees with the parser: `JSONCursor` accepts exactly what `JSONParser` accepts, and
+    /// `TaskDefinitionFacts.scan(document:)` reads the same facts as `TaskDefinitionFacts(configuration:)` of the
+    /// parsed object (and `nil` for any other parsed value).
+    static func checkCursor(_ bytes: [UInt8], document: JSONValue?) {
+        let skipped: Bool = bytes.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            do throws(JSONParseError) {
+                try cursor.skipValue()
+                try cursor.finish()
+                return true
+            } catch {
+                require(error.offset >= 0 && error.offset <= bytes.count, "cursor error offset \(error.offset) outside 0...\(bytes.count)")
+                return false
+            }
+        }
+        require(skipped == (document != nil), "JSONCursor \(skipped ? "accepted" : "rejected") what JSONParser \(document != nil ? "accepted" : "rejected")")
+        let scanned: TaskDefinitionFacts?? = bytes.withUnsafeBufferPointer { buffer in
+            try? TaskDefinitionFacts.scan(document: buffer)
+        }
+        require((scanned != nil) == (document != nil), "TaskDefinitionFacts.scan acceptance differs from JSONParser")
+        if let document, let scanned {
+            require(scanned == document.objectValue.map(TaskDefinitionFacts.init(configuration:)), "scanned facts differ from the parsed object's")
+        }
     }
 
     // MARK: - Event → rule
@@ -171,7 +197,7 @@ enum Harness {
             require(error.code == .malformedEvent, "evaluate threw \(error.code)")
             require(PidModeRule.notApplicableReason(item, eventLeftScope: eventLeftScope) == nil,
                     "evaluate threw for an item that has a NOT_APPLICABLE reason")
-            require(item.configuration?.objectValue == nil, "evaluate threw although configuration is an object")
+            require(item.configuration == nil, "evaluate threw although configuration is an object")
             return nil
         }
         // The evaluation itself.
@@ -185,10 +211,7 @@ enum Harness {
         if eventLeftScope || notApplicableStatuses.contains(item.status) || item.resourceType != taskDefinitionType {
             require(evaluation.complianceType == .notApplicable, "out-of-scope item not NOT_APPLICABLE")
         }
-        let hostRecorded: Bool = {
-            guard let configuration = item.configuration?.objectValue else { return false }
-            return [configuration["PidMode"], configuration["pidMode"]].contains { $0?.stringValue?.lowercased() == "host" }
-        }()
+        let hostRecorded = item.configuration?.pidMode.map(TaskDefinitionFacts.isHost) ?? false
         if evaluation.complianceType == .nonCompliant {
             require(hostRecorded, "NON_COMPLIANT without pidMode host")
         } else if evaluation.complianceType == .compliant {

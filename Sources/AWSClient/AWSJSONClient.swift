@@ -36,6 +36,26 @@ public final class AWSJSONClient {
     /// Blocks until the call succeeds, fails for good, or the deadline leaves no room for another attempt.
     /// - Throws: ``AWSClientError`` with the AWS error code and message of the last attempt.
     public func call(_ operation: String, body: JSONValue, context: CallContext) throws(AWSClientError) -> JSONValue {
+        try send(operation, body: body, context: context) { response, attempt in
+            Self.parsedObject(response, operation: operation, attempt: attempt)
+        }
+    }
+
+    /// Like ``call(_:body:context:)`` but returns the 2xx reply's raw body (`{}` when empty) for the caller to read
+    /// selectively (e.g. with a ``JSONCursor``); the caller validates it.
+    public func callReturningBody(_ operation: String, body: JSONValue, context: CallContext) throws(AWSClientError) -> [UInt8] {
+        try send(operation, body: body, context: context) { response, _ in
+            .success(response.body.isEmpty ? Array("{}".utf8) : response.body)
+        }
+    }
+
+    /// Signs, sends and retries one operation; `read` turns a 2xx reply into the output (or an error for it).
+    private func send<Output>(
+        _ operation: String,
+        body: JSONValue,
+        context: CallContext,
+        read: (HTTPResponse, Int) -> Result<Output, AWSClientError>
+    ) throws(AWSClientError) -> Output {
         let payload = JSONWriter.serialize(body)
         let headers = [
             (name: AWSWire.contentTypeHeader, value: AWSWire.jsonContentType),
@@ -44,7 +64,9 @@ public final class AWSJSONClient {
         return try retries.run(operation, context: context) { attempt, timeout in
             transport.post(
                 operation, headers: headers, body: payload, context: context, attempt: attempt, timeoutMilliseconds: timeout
-            ).flatMap { Self.interpret($0, operation: operation, attempt: attempt) }
+            ).flatMap { response in
+                Self.serviceError(response, operation: operation, attempt: attempt).map { .failure($0) } ?? read(response, attempt)
+            }
                 .mapError { transport.redacting($0, context: context) }
         }
     }
@@ -55,16 +77,19 @@ public final class AWSJSONClient {
         retries.backOff(afterAttempt: attempt, context: context)
     }
 
-    /// A 2xx reply with a JSON object body (an empty body counts as `{}`), or the service error it reports.
-    private static func interpret(_ response: HTTPResponse, operation: String, attempt: Int) -> Result<JSONValue, AWSClientError> {
+    /// The service error a non-2xx reply reports, or `nil` for a 2xx reply.
+    private static func serviceError(_ response: HTTPResponse, operation: String, attempt: Int) -> AWSClientError? {
+        guard !(200...299).contains(response.status) else { return nil }
+        let body = AWSErrorBody(response: response)
+        return AWSClientError(
+            .service(awsErrorType: body.errorType, httpStatus: response.status),
+            operation: operation, message: body.message, attempts: attempt, awsRequestID: response.headers[AWSWire.requestIDHeader]
+        )
+    }
+
+    /// A 2xx reply's body as a JSON object (an empty body counts as `{}`).
+    private static func parsedObject(_ response: HTTPResponse, operation: String, attempt: Int) -> Result<JSONValue, AWSClientError> {
         let requestID = response.headers[AWSWire.requestIDHeader]
-        guard (200...299).contains(response.status) else {
-            let body = AWSErrorBody(response: response)
-            return .failure(AWSClientError(
-                .service(awsErrorType: body.errorType, httpStatus: response.status),
-                operation: operation, message: body.message, attempts: attempt, awsRequestID: requestID
-            ))
-        }
         if response.body.isEmpty { return .success(.object(JSONObject())) }
         let output: JSONValue
         do {

@@ -10,6 +10,10 @@ enum Startup {
     /// The error type reported to `/runtime/init/error` for unusable start-up configuration.
     static let initErrorType = "Runtime.InvalidConfiguration"
 
+    /// Threads that read, evaluate and deliver pages of the periodic sweep while the main thread lists: at AWS
+    /// latencies (list 100 ms, batch read 250 ms, put 100 ms) four keep up with the listing.
+    static let sweepWorkerCount = 4
+
     /// Region, credentials, Config endpoint (SDK precedence) and a TLS-ready libcurl handle for it.
     /// - Throws: ``ErrorResponse`` naming the variable or component that failed.
     static func makeRuleHandler(environment: [String: String], logger: Logger) throws(ErrorResponse) -> ConfigRuleHandler {
@@ -28,6 +32,16 @@ enum Startup {
                 "caBundle": .string(caBundle ?? "libcurl default"),
             ])
             let client = AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: session)
+            // The periodic sweep's worker threads: one client (own kept-alive connection) each.
+            var sweepWorkers: [ConfigService] = []
+            for _ in 0..<sweepWorkerCount {
+                guard let workerSession = try? CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil) else {
+                    break  // fewer workers only slows the sweep down
+                }
+                sweepWorkers.append(ConfigService(
+                    client: AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: workerSession)
+                ))
+            }
             let stsEndpoint = try Endpoint.resolve(for: .sts, region: aws.region, environment: environment)
             let stsSession: CurlSession
             do {
@@ -36,7 +50,9 @@ enum Startup {
                 throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
             }
             let roles = RoleCredentialsProvider(sts: STSClient(endpoint: stsEndpoint, environment: aws, session: stsSession))
-            return ConfigRuleHandler(service: ConfigService(client: client), roles: roles, partition: aws.partition)
+            return ConfigRuleHandler(
+                service: ConfigService(client: client), sweepWorkers: sweepWorkers, roles: roles, partition: aws.partition
+            )
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
         } catch let error as ErrorResponse {

@@ -8,14 +8,20 @@ import StructuredLogging
 /// Knows nothing of the Lambda Runtime API: the executable adapts it to the runtime loop.
 public final class ConfigRuleHandler {
     private let service: ConfigService
+    private let sweepWorkers: [ConfigService]
     private let roles: RoleCredentialsProvider?
     private let partition: String
 
     /// - Parameters:
+    ///   - sweepWorkers: one service (own connection) per thread that reads and delivers pages of the periodic sweep
+    ///     while `service` lists; empty runs the sweep on the calling thread alone.
     ///   - roles: assumes `ExecutionRoleName` in the event's account (organization rules); `nil` disables it.
     ///   - partition: the ARN partition for role ARNs (`aws`, `aws-cn`, `aws-us-gov`).
-    public init(service: ConfigService, roles: RoleCredentialsProvider? = nil, partition: String = "aws") {
+    public init(
+        service: ConfigService, sweepWorkers: [ConfigService] = [], roles: RoleCredentialsProvider? = nil, partition: String = "aws"
+    ) {
         self.service = service
+        self.sweepWorkers = sweepWorkers
         self.roles = roles
         self.partition = partition
     }
@@ -101,7 +107,7 @@ public final class ConfigRuleHandler {
         return assumed
     }
 
-    /// `ScheduledNotification`: the periodic sweep, then its evaluations in batches of ≤ 100 (no call when empty).
+    /// `ScheduledNotification`: the periodic sweep, streamed (``PeriodicSweep``).
     private func sweep(
         event: ConfigEvent,
         notificationTime: Timestamp,
@@ -110,28 +116,23 @@ public final class ConfigRuleHandler {
     ) throws(ConfigRuleError) -> [UInt8] {
         let started = WallClock.monotonicNanoseconds()
         defer { context.metrics.set(.sweepDuration, Double(WallClock.monotonicNanoseconds() - started) / 1e6) }
-        let outcome = try PeriodicSweep(service: service).run(
-            notificationTime: notificationTime, configRuleName: event.configRuleName, parameters: parameters, context: context
+        let sweep = PeriodicSweep(
+            jobs: SweepJobs(service: service, workers: sweepWorkers), notificationTime: notificationTime,
+            configRuleName: event.configRuleName, parameters: parameters,
+            delivery: SweepDelivery(resultToken: event.resultToken, testMode: event.testMode), context: context
         )
-        context.metrics.set(.sweepInventorySize, Double(outcome.inventoryCount))
-        let calls = try service.putEvaluations(
-            outcome.evaluations, resultToken: event.resultToken, testMode: event.testMode, context: context
-        )
-        Self.countDelivered(outcome.evaluations, in: context.metrics)
+        let counts = try sweep.run()
         context.metrics.set(.sweepSucceeded, 1)
-        context.logger.info("sweep delivered", [
-            "inventory": .int(outcome.inventoryCount), "evaluationsPut": .int(outcome.evaluations.count),
-            "cleanedUp": .int(outcome.cleanedUpCount), "skipped": .int(outcome.skippedCount),
-            "putEvaluationsCalls": .int(calls),
-            "nonCompliant": .int(outcome.evaluations.filter { $0.complianceType == .nonCompliant }.count),
+        counts.annotating(context.logger).info("sweep delivered", [
+            "nonCompliant": .int(counts.delivered[.nonCompliant] ?? 0),
             "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
         ])
         var body = Self.summaryObject(
-            messageType: event.invokingEvent.messageType, evaluations: outcome.evaluations, ignored: false, testMode: event.testMode
+            messageType: event.invokingEvent.messageType, counts: counts.delivered, ignored: false, testMode: event.testMode
         )
-        body.append("inventory", .number(String(outcome.inventoryCount)))
-        body.append("cleanedUp", .number(String(outcome.cleanedUpCount)))
-        body.append("skipped", .number(String(outcome.skippedCount)))
+        body.append("inventory", .number(String(counts.listed)))
+        body.append("cleanedUp", .number(String(counts.cleanedUp)))
+        body.append("skipped", .number(String(counts.skipped)))
         return JSONWriter.serialize(.object(body))
     }
 
@@ -193,15 +194,21 @@ public final class ConfigRuleHandler {
     }
 
     static func summaryObject(messageType: String, evaluations: [Evaluation], ignored: Bool, testMode: Bool) -> JSONObject {
-        var counts = JSONObject()
+        var counts: [ComplianceType: Int] = [:]
+        for evaluation in evaluations { counts[evaluation.complianceType, default: 0] += 1 }
+        return summaryObject(messageType: messageType, counts: counts, ignored: ignored, testMode: testMode)
+    }
+
+    /// The summary from the number of evaluations put per compliance type.
+    static func summaryObject(messageType: String, counts: [ComplianceType: Int], ignored: Bool, testMode: Bool) -> JSONObject {
+        var compliance = JSONObject()
         for type in ComplianceType.allCases {
-            let count = evaluations.filter { $0.complianceType == type }.count
-            if count > 0 { counts.append(type.rawValue, .number(String(count))) }
+            if let count = counts[type], count > 0 { compliance.append(type.rawValue, .number(String(count))) }
         }
         var body = JSONObject([
             "messageType": .string(messageType),
-            "evaluationsPut": .number(String(evaluations.count)),
-            "compliance": .object(counts),
+            "evaluationsPut": .number(String(counts.values.reduce(0, +))),
+            "compliance": .object(compliance),
             "testMode": .bool(testMode),
         ])
         if ignored { body.append("ignored", .bool(true)) }

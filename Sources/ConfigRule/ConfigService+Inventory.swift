@@ -16,52 +16,59 @@ public struct ResourceKey: Sendable, Hashable {
     }
 }
 
-/// The inventory reads of the periodic sweep.
+/// One page of a paged listing and the token of the next page (`nil` after the last).
+public struct ResourcePage: Sendable {
+    public var keys: [ResourceKey]
+    public var nextToken: String?
+}
+
+/// The inventory reads of the periodic sweep, one page or one batch per call so that the sweep can stream.
 extension ConfigService {
-    /// Every resource of `resourceType` Config has discovered (deleted ones excluded), all pages of
-    /// ListDiscoveredResources (`limit` 100).
-    /// - Throws: ``ConfigRuleError`` `.awsCallFailed`, or `.awsCallFailed` for an unreadable page.
-    public func discoveredResources(resourceType: String, context: CallContext) throws(ConfigRuleError) -> [ResourceKey] {
+    /// One page (≤ 100) of the resources of `resourceType` Config has discovered (deleted ones excluded):
+    /// ListDiscoveredResources with `limit` 100.
+    /// - Parameter nextToken: the previous page's token, `nil` for the first page.
+    /// - Throws: ``ConfigRuleError`` `.awsCallFailed`, also for an unreadable page.
+    public func discoveredResourcesPage(resourceType: String, nextToken: String?, context: CallContext) throws(ConfigRuleError) -> ResourcePage {
+        var request = JSONObject([
+            "resourceType": .string(resourceType), "limit": .number(String(ConfigWire.maxPageSize)),
+        ])
+        if let nextToken { request.append("nextToken", .string(nextToken)) }
+        let page = try call(ConfigWire.Operation.listDiscoveredResources, request, context: context)
         var keys: [ResourceKey] = []
-        var token: String?
-        repeat {
-            var request = JSONObject([
-                "resourceType": .string(resourceType), "limit": .number(String(ConfigWire.maxPageSize)),
-            ])
-            if let token { request.append("nextToken", .string(token)) }
-            let page = try call(ConfigWire.Operation.listDiscoveredResources, request, context: context)
-            for identifier in page["resourceIdentifiers"]?.arrayValue ?? [] {
-                guard let type = identifier["resourceType"]?.stringValue, let id = identifier["resourceId"]?.stringValue
-                else {
-                    throw ConfigRuleError(.awsCallFailed, "ListDiscoveredResources returned an identifier without resourceType/resourceId")
-                }
-                keys.append(ResourceKey(resourceType: type, resourceID: id))
+        for identifier in page["resourceIdentifiers"]?.arrayValue ?? [] {
+            guard let type = identifier["resourceType"]?.stringValue, let id = identifier["resourceId"]?.stringValue else {
+                throw ConfigRuleError(.awsCallFailed, "ListDiscoveredResources returned an identifier without resourceType/resourceId")
             }
-            token = page["nextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return keys
+            keys.append(ResourceKey(resourceType: type, resourceID: id))
+        }
+        return ResourcePage(keys: keys, nextToken: page["nextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// The current configuration items of `keys` (≤ 100) in the API shape, via BatchGetResourceConfig. Keys Config
-    /// reports as unprocessed are asked for again (backoff between rounds, inside the deadline); keys Config no longer
-    /// knows (deleted since they were listed) are simply absent from the result.
+    /// The current configuration items of `keys` (≤ 100) via BatchGetResourceConfig, each read once from the reply's
+    /// bytes without building what the rule never reads (``ConfigurationItem/scanAPIItem(_:path:scratch:)``). Keys
+    /// Config reports as unprocessed are asked for again (backoff between rounds, inside the deadline); keys Config no
+    /// longer knows (deleted since they were listed) are simply absent from the result.
+    /// - Parameter scratch: a buffer reused for decoding each item's `configuration` string.
     /// - Throws: ``ConfigRuleError`` `.awsCallFailed`; also when keys stay unprocessed after the last round.
-    public func configurationItems(for keys: [ResourceKey], context: CallContext) throws(ConfigRuleError) -> [ConfigurationItem] {
+    public func configurationItems(
+        for keys: [ResourceKey],
+        scratch: inout [UInt8],
+        context: CallContext
+    ) throws(ConfigRuleError) -> [ConfigurationItem] {
         var items: [ConfigurationItem] = []
+        items.reserveCapacity(keys.count)
         var pending = keys
         var round = 0
         while !pending.isEmpty {
             round += 1
             let request = JSONObject(["resourceKeys": .array(pending.map(\.wireValue))])
-            let output = try call(ConfigWire.Operation.batchGetResourceConfig, request, context: context)
-            for (index, value) in (output["baseConfigurationItems"]?.arrayValue ?? []).enumerated() {
-                guard let object = value.objectValue else { continue }
-                items.append(try ConfigurationItem(apiItem: object, path: "BatchGetResourceConfig.baseConfigurationItems[\(index)]"))
+            let body: [UInt8]
+            do {
+                body = try client.callReturningBody(ConfigWire.Operation.batchGetResourceConfig, body: .object(request), context: context)
+            } catch {
+                throw ConfigRuleError.aws(error)
             }
-            pending = (output["unprocessedResourceKeys"]?.arrayValue ?? []).compactMap { value in
-                guard let type = value["resourceType"]?.stringValue, let id = value["resourceId"]?.stringValue else { return nil }
-                return ResourceKey(resourceType: type, resourceID: id)
-            }
+            pending = try Self.readBatch(body, into: &items, scratch: &scratch)
             guard !pending.isEmpty else { break }
             context.logger.warn("BatchGetResourceConfig left keys unprocessed", [
                 "unprocessed": .int(pending.count), "round": .int(round),
@@ -76,32 +83,80 @@ extension ConfigService {
         return items
     }
 
+    private static let batchMembers = JSONKeySet(["baseConfigurationItems", "unprocessedResourceKeys"])
+
+    /// Appends the items of one BatchGetResourceConfig reply to `items`; returns its unprocessed keys.
+    private static func readBatch(
+        _ body: [UInt8],
+        into items: inout [ConfigurationItem],
+        scratch: inout [UInt8]
+    ) throws(ConfigRuleError) -> [ResourceKey] {
+        let operation = ConfigWire.Operation.batchGetResourceConfig
+        do {
+            return try body.withUnsafeBufferPointer { bytes in
+                var cursor = JSONCursor(bytes)
+                var unprocessed: [ResourceKey] = []
+                guard try cursor.peekKind() == .object else {
+                    throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not a JSON object")
+                }
+                try cursor.enterObject()
+                while let member = try cursor.nextMember(batchMembers) {
+                    switch member {
+                    case 0:
+                        guard try cursor.peekKind() == .array else {
+                            try cursor.skipValue()
+                            continue
+                        }
+                        try cursor.enterArray()
+                        var index = 0
+                        while try cursor.nextElement() {
+                            let path = "\(operation).baseConfigurationItems[\(index)]"
+                            if let item = try ConfigurationItem.scanAPIItem(&cursor, path: path, scratch: &scratch) {
+                                items.append(item)
+                            }
+                            index += 1
+                        }
+                    case 1:
+                        unprocessed = (try cursor.value().arrayValue ?? []).compactMap { value in
+                            guard let type = value["resourceType"]?.stringValue, let id = value["resourceId"]?.stringValue else { return nil }
+                            return ResourceKey(resourceType: type, resourceID: id)
+                        }
+                    default:
+                        try cursor.skipValue()
+                    }
+                }
+                try cursor.finish()
+                return unprocessed
+            }
+        } catch let error as ConfigRuleError {
+            throw error
+        } catch {
+            throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not JSON: \(error)")
+        }
+    }
+
     /// Rounds of BatchGetResourceConfig for one batch (the first included) before unprocessed keys fail the sweep.
     static let maxUnprocessedRounds = 5
 
-    /// Every resource that `configRuleName` currently reports COMPLIANT or NON_COMPLIANT, all pages of
-    /// GetComplianceDetailsByConfigRule (`Limit` 100).
+    /// One page (≤ 100) of the resources that `configRuleName` currently reports COMPLIANT or NON_COMPLIANT:
+    /// GetComplianceDetailsByConfigRule with `Limit` 100.
     /// - Throws: ``ConfigRuleError`` `.awsCallFailed`.
-    public func reportedResources(configRuleName: String, context: CallContext) throws(ConfigRuleError) -> [ResourceKey] {
+    public func reportedResourcesPage(configRuleName: String, nextToken: String?, context: CallContext) throws(ConfigRuleError) -> ResourcePage {
+        var request = JSONObject([
+            "ConfigRuleName": .string(configRuleName),
+            "ComplianceTypes": .array([.string(ComplianceType.compliant.rawValue), .string(ComplianceType.nonCompliant.rawValue)]),
+            "Limit": .number(String(ConfigWire.maxPageSize)),
+        ])
+        if let nextToken { request.append("NextToken", .string(nextToken)) }
+        let page = try call(ConfigWire.Operation.getComplianceDetailsByConfigRule, request, context: context)
         var keys: [ResourceKey] = []
-        var token: String?
-        repeat {
-            var request = JSONObject([
-                "ConfigRuleName": .string(configRuleName),
-                "ComplianceTypes": .array([.string(ComplianceType.compliant.rawValue), .string(ComplianceType.nonCompliant.rawValue)]),
-                "Limit": .number(String(ConfigWire.maxPageSize)),
-            ])
-            if let token { request.append("NextToken", .string(token)) }
-            let page = try call(ConfigWire.Operation.getComplianceDetailsByConfigRule, request, context: context)
-            for result in page["EvaluationResults"]?.arrayValue ?? [] {
-                let qualifier = result["EvaluationResultIdentifier"]?["EvaluationResultQualifier"]
-                guard let type = qualifier?["ResourceType"]?.stringValue, let id = qualifier?["ResourceId"]?.stringValue else {
-                    throw ConfigRuleError(.awsCallFailed, "GetComplianceDetailsByConfigRule returned a result without ResourceType/ResourceId")
-                }
-                keys.append(ResourceKey(resourceType: type, resourceID: id))
+        for result in page["EvaluationResults"]?.arrayValue ?? [] {
+            let qualifier = result["EvaluationResultIdentifier"]?["EvaluationResultQualifier"]
+            guard let type = qualifier?["ResourceType"]?.stringValue, let id = qualifier?["ResourceId"]?.stringValue else {
+                throw ConfigRuleError(.awsCallFailed, "GetComplianceDetailsByConfigRule returned a result without ResourceType/ResourceId")
             }
-            token = page["NextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return keys
+            keys.append(ResourceKey(resourceType: type, resourceID: id))
+        }
+        return ResourcePage(keys: keys, nextToken: page["NextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

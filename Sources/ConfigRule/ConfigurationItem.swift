@@ -11,8 +11,9 @@ public struct ConfigurationItem: Sendable, Equatable {
     /// `configurationItemStatus`: `OK`, `ResourceDiscovered`, `ResourceDeleted`, …
     public var status: String
     public var captureTime: Timestamp
-    /// The resource's recorded configuration; `nil` when absent or JSON `null` (deleted resources).
-    public var configuration: JSONValue?
+    /// What the rule reads of the resource's recorded configuration; `nil` when it is absent, JSON `null` (deleted
+    /// resources) or not an object.
+    public var configuration: TaskDefinitionFacts?
 
     public init(
         resourceType: String,
@@ -20,7 +21,7 @@ public struct ConfigurationItem: Sendable, Equatable {
         resourceName: String?,
         status: String,
         captureTime: Timestamp,
-        configuration: JSONValue?
+        configuration: TaskDefinitionFacts?
     ) {
         self.resourceType = resourceType
         self.resourceID = resourceID
@@ -35,31 +36,74 @@ public struct ConfigurationItem: Sendable, Equatable {
     /// - Parameter path: the JSON path of `object`, used to name the field in errors.
     /// - Throws: ``ConfigRuleError`` `.malformedEvent` naming the first missing or mistyped field.
     init(notification object: JSONObject, path: String) throws(ConfigRuleError) {
-        try self.init(object, path: path, configuration: object["configuration"].flatMap { $0.isNull ? nil : $0 })
+        try self.init(object, path: path, configuration: object["configuration"]?.objectValue.map(TaskDefinitionFacts.init(configuration:)))
     }
 
     /// Reads a configuration item in the *API* shape (GetResourceConfigHistory, BatchGetResourceConfig):
-    /// `configuration` is a JSON string that is parsed here, `configurationItemCaptureTime` an epoch number.
+    /// `configuration` is a JSON string that is scanned here, `configurationItemCaptureTime` an epoch number.
     /// - Throws: ``ConfigRuleError`` `.malformedEvent`-style errors naming the field of the AWS response.
     init(apiItem object: JSONObject, path: String) throws(ConfigRuleError) {
-        var configuration: JSONValue?
+        var configuration: TaskDefinitionFacts?
         switch object["configuration"] {
         case .string(let text)?:
-            do {
-                configuration = try JSONParser.parse(text)
-            } catch {
-                throw ConfigRuleError.malformed("\(path).configuration", "is not a JSON document: \(error)")
-            }
+            configuration = try Self.scanConfiguration(Array(text.utf8), path: path)
         case .object(let value)?:
-            configuration = .object(value)
+            configuration = TaskDefinitionFacts(configuration: value)
         default:
             configuration = nil
         }
         try self.init(object, path: path, configuration: configuration)
     }
 
+    /// The members of an API item that are read, besides `configuration`.
+    private static let apiMembers = ["resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime"]
+    private static let apiKeySet = JSONKeySet(apiMembers + ["configuration"])
+
+    /// Reads one item in the *API* shape at `cursor` (an element of `baseConfigurationItems`) without building the
+    /// members the rule never reads; the `configuration` string is decoded into `scratch` (reused between items) and
+    /// scanned there. The same checks and errors as ``init(apiItem:path:)``.
+    /// - Returns: `nil` (value consumed) when the element is not an object.
+    /// - Throws: ``JSONParseError`` when the response is not JSON; ``ConfigRuleError`` for a bad item.
+    static func scanAPIItem(_ cursor: inout JSONCursor, path: String, scratch: inout [UInt8]) throws -> ConfigurationItem? {
+        guard try cursor.peekKind() == .object else {
+            try cursor.skipValue()
+            return nil
+        }
+        var object = JSONObject()
+        var configuration: TaskDefinitionFacts?
+        try cursor.enterObject()
+        while let member = try cursor.nextMember(apiKeySet) {
+            if member == apiMembers.count {
+                switch try cursor.peekKind() {
+                case .string:
+                    _ = try cursor.decodeString(into: &scratch)
+                    configuration = try scanConfiguration(scratch, path: path)
+                case .object:
+                    configuration = try TaskDefinitionFacts.scan(&cursor)
+                default:
+                    try cursor.skipValue()
+                    configuration = nil
+                }
+            } else if member >= 0 {
+                object.append(apiMembers[member], try cursor.value())
+            } else {
+                try cursor.skipValue()
+            }
+        }
+        return try ConfigurationItem(object, path: path, configuration: configuration)
+    }
+
+    /// The facts of an API item's `configuration` JSON text.
+    private static func scanConfiguration(_ text: [UInt8], path: String) throws(ConfigRuleError) -> TaskDefinitionFacts? {
+        do {
+            return try text.withUnsafeBufferPointer { bytes throws(JSONParseError) in try TaskDefinitionFacts.scan(document: bytes) }
+        } catch {
+            throw ConfigRuleError.malformed("\(path).configuration", "is not a JSON document: \(error)")
+        }
+    }
+
     /// The members both shapes share; the capture time may be an ISO-8601 string or an epoch-seconds number.
-    private init(_ object: JSONObject, path: String, configuration: JSONValue?) throws(ConfigRuleError) {
+    private init(_ object: JSONObject, path: String, configuration: TaskDefinitionFacts?) throws(ConfigRuleError) {
         let fields = FieldReader(object: object, path: path)
         let captureField = "configurationItemCaptureTime"
         guard let captureValue = object[captureField], let captureTime = Timestamp(json: captureValue) else {

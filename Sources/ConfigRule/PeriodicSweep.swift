@@ -1,87 +1,167 @@
 import AWSClient
+import StructuredLogging
 
-/// The periodic sweep (`ScheduledNotification`, rule-semantics §4): evaluate every task definition Config has
-/// recorded, and report NOT_APPLICABLE for resources this rule still lists as COMPLIANT/NON_COMPLIANT that are gone
-/// from the inventory. All or nothing: if any step fails, the invocation fails rather than reporting part of it.
+/// The periodic sweep (`ScheduledNotification`, rule-semantics §4), streamed: each page of ListDiscoveredResources
+/// becomes one job (BatchGetResourceConfig, evaluate each item, PutEvaluations) while the listing goes on; only the
+/// listed keys are kept (``InventoryKeys``) for the clean-up, which reports NOT_APPLICABLE for results of resources
+/// gone from the inventory once the listing is complete.
+///
+/// What was delivered stays delivered: when a call fails for good or the deadline leaves no time for more, no new work
+/// starts, the work in flight ends, and the sweep throws the cause with the counts of what was and was not evaluated
+/// (``SweepProgress``); a cut-off by the deadline is `ConfigRule.DeadlineExceeded`. The next sweep starts over.
 struct PeriodicSweep {
-    let service: ConfigService
+    let jobs: SweepJobs
+    let notificationTime: Timestamp
+    let configRuleName: String?
+    let parameters: RuleParameters
+    let delivery: SweepDelivery
+    let context: CallContext
 
-    /// What a sweep found.
-    struct Outcome {
-        var evaluations: [Evaluation]
-        /// Resources ListDiscoveredResources returned.
-        var inventoryCount: Int
-        /// NOT_APPLICABLE evaluations for resources no longer in the inventory.
-        var cleanedUpCount: Int
-        /// Items that could not be evaluated (an evaluable item without a configuration object).
-        var skippedCount: Int
-    }
+    /// Time left before the deadline (after the retry policy's reserve for answering) below which no new page or
+    /// batch is started: enough for one BatchGetResourceConfig and one PutEvaluations at AWS latencies.
+    static let minimumWorkMilliseconds: Int64 = 1_000
 
-    /// Lists, reads and evaluates the inventory, then computes the clean-up. Makes no PutEvaluations call.
-    /// - Parameters:
-    ///   - notificationTime: the event's `notificationCreationTime`, every evaluation's `OrderingTimestamp`.
-    ///   - configRuleName: the event's rule name (clean-up is skipped with a warning when absent or > 64 characters).
-    /// - Throws: ``ConfigRuleError`` when a call fails for good or keys stay unprocessed.
-    func run(
-        notificationTime: Timestamp,
-        configRuleName: String?,
-        parameters: RuleParameters,
-        context: CallContext
-    ) throws(ConfigRuleError) -> Outcome {
-        let inventory = try service.discoveredResources(resourceType: ConfigWire.taskDefinitionResourceType, context: context)
-        var outcome = Outcome(evaluations: [], inventoryCount: inventory.count, cleanedUpCount: 0, skippedCount: 0)
-        outcome.evaluations.reserveCapacity(inventory.count)
-        var start = 0
-        while start < inventory.count {
-            let end = min(start + ConfigWire.maxPageSize, inventory.count)
-            for item in try service.configurationItems(for: Array(inventory[start..<end]), context: context) {
-                do {
-                    outcome.evaluations.append(
-                        try PidModeRule.evaluate(item, parameters: parameters, eventLeftScope: false, orderingTimestamp: notificationTime)
-                    )
-                } catch {
-                    outcome.skippedCount += 1
-                    context.logger.warn("configuration item not evaluated", [
-                        "resourceType": .string(item.resourceType), "resourceId": .string(item.resourceID),
-                        "error": .string(error.message),
-                    ])
-                }
-            }
-            start = end
+    /// The sweep's one decision per inventory item (§4 step 3: the rule of §2 at the notification time). Items the
+    /// rule cannot evaluate are logged and skipped (`nil`). Revision scopes and exceptions plug in here.
+    func evaluate(_ item: ConfigurationItem) -> Evaluation? {
+        do {
+            return try PidModeRule.evaluate(item, parameters: parameters, eventLeftScope: false, orderingTimestamp: notificationTime)
+        } catch {
+            context.logger.warn("configuration item not evaluated", [
+                "resourceType": .string(item.resourceType), "resourceId": .string(item.resourceID),
+                "error": .string(error.message),
+            ])
+            return nil
         }
-        let cleanUp = try staleResults(inventory: inventory, configRuleName: configRuleName, notificationTime: notificationTime, context: context)
-        outcome.cleanedUpCount = cleanUp.count
-        outcome.evaluations += cleanUp
-        return outcome
     }
 
-    /// NOT_APPLICABLE for every resource the rule reports COMPLIANT/NON_COMPLIANT that the inventory no longer has.
-    private func staleResults(
-        inventory: [ResourceKey],
-        configRuleName: String?,
-        notificationTime: Timestamp,
-        context: CallContext
-    ) throws(ConfigRuleError) -> [Evaluation] {
+    /// Lists, reads, evaluates and delivers the inventory, then the clean-up.
+    /// - Returns: the counts of a complete sweep.
+    /// - Throws: ``ConfigRuleError``: the failure that stopped the sweep (`ConfigRule.DeadlineExceeded` when time ran
+    ///   out), its message ending with the sweep's counts; everything delivered before it stays delivered.
+    func run() throws(ConfigRuleError) -> SweepProgress.Counts {
+        let progress = jobs.progress
+        var inventory = InventoryKeys(primaryType: ConfigWire.taskDefinitionResourceType)
+        do throws(ConfigRuleError) {
+            var token: String?
+            repeat {
+                try ensureTimeForMoreWork()
+                let page = try jobs.service.discoveredResourcesPage(
+                    resourceType: ConfigWire.taskDefinitionResourceType, nextToken: token, context: context
+                )
+                let fresh = page.keys.filter { inventory.insert($0) }
+                progress.update { $0.listed += fresh.count }
+                if !fresh.isEmpty {
+                    try jobs.submit { service, scratch throws(ConfigRuleError) in
+                        try readEvaluateDeliver(fresh, service: service, scratch: &scratch)
+                    }
+                }
+                token = page.nextToken
+            } while token != nil
+            progress.update { $0.listingComplete = true }
+            try cleanUp(inventory: inventory)
+            try jobs.finish()
+        } catch {
+            jobs.abandon()
+            context.metrics.set(.sweepInventorySize, Double(progress.snapshot.listed))
+            throw failure(error, counts: progress.snapshot)
+        }
+        context.metrics.set(.sweepInventorySize, Double(progress.snapshot.listed))
+        context.logger.debug("sweep inventory keys", ["keys": .int(inventory.count), "bytes": .int(inventory.footprintBytes)])
+        return progress.snapshot
+    }
+
+    /// One listed page: read the items, evaluate each, deliver the evaluations.
+    private func readEvaluateDeliver(_ keys: [ResourceKey], service: ConfigService, scratch: inout [UInt8]) throws(ConfigRuleError) {
+        try ensureTimeForMoreWork()
+        let items = try service.configurationItems(for: keys, scratch: &scratch, context: context)
+        var evaluations: [Evaluation] = []
+        evaluations.reserveCapacity(items.count)
+        for item in items {
+            if let evaluation = evaluate(item) { evaluations.append(evaluation) }
+        }
+        let skipped = items.count - evaluations.count
+        let calls = try delivery.put(evaluations, service: service, context: context)
+        ConfigRuleHandler.countDelivered(evaluations, in: context.metrics)
+        jobs.progress.update { counts in
+            counts.read += items.count
+            counts.notReturned += keys.count - items.count
+            counts.skipped += skipped
+            counts.putCalls += calls
+            for evaluation in evaluations { counts.delivered[evaluation.complianceType, default: 0] += 1 }
+        }
+    }
+
+    /// §4 step 4, after the listing: NOT_APPLICABLE for every resource the rule still reports COMPLIANT or
+    /// NON_COMPLIANT that the inventory no longer has, page by page, delivered in batches of ≤ 100.
+    private func cleanUp(inventory: InventoryKeys) throws(ConfigRuleError) {
         guard let configRuleName, !configRuleName.isEmpty else {
             context.logger.warn("clean-up skipped: the event has no configRuleName")
-            return []
+            jobs.progress.update { $0.cleanUpComplete = true }
+            return
         }
         guard configRuleName.count <= ConfigWire.maxComplianceQueryRuleNameLength else {
             context.logger.warn("clean-up skipped: GetComplianceDetailsByConfigRule accepts rule names of at most 64 characters", [
                 "configRuleName": .string(configRuleName),
             ])
-            return []
+            jobs.progress.update { $0.cleanUpComplete = true }
+            return
         }
-        let present = Set(inventory)
-        var seen = Set<ResourceKey>()
+        var reported = InventoryKeys(primaryType: ConfigWire.taskDefinitionResourceType, expectedCount: 16)
         var stale: [Evaluation] = []
-        for key in try service.reportedResources(configRuleName: configRuleName, context: context)
-        where !present.contains(key) && seen.insert(key).inserted {
-            stale.append(Evaluation(
-                resourceType: key.resourceType, resourceID: key.resourceID, complianceType: .notApplicable,
-                annotation: "resource is no longer in AWS Config's inventory", orderingTimestamp: notificationTime
-            ))
+        var token: String?
+        repeat {
+            try ensureTimeForMoreWork()
+            let page = try jobs.service.reportedResourcesPage(configRuleName: configRuleName, nextToken: token, context: context)
+            for key in page.keys where !inventory.contains(key) && reported.insert(key) {
+                stale.append(Evaluation(
+                    resourceType: key.resourceType, resourceID: key.resourceID, complianceType: .notApplicable,
+                    annotation: "resource is no longer in AWS Config's inventory", orderingTimestamp: notificationTime
+                ))
+            }
+            token = page.nextToken
+            if stale.count >= ConfigWire.maxEvaluationsPerCall || (token == nil && !stale.isEmpty) {
+                let batch = stale
+                stale = []
+                try jobs.submit { service, _ throws(ConfigRuleError) in
+                    let calls = try delivery.put(batch, service: service, context: context)
+                    ConfigRuleHandler.countDelivered(batch, in: context.metrics)
+                    jobs.progress.update { counts in
+                        counts.cleanedUp += batch.count
+                        counts.putCalls += calls
+                        counts.delivered[.notApplicable, default: 0] += batch.count
+                    }
+                }
+            }
+        } while token != nil
+        jobs.progress.update { $0.cleanUpComplete = true }
+    }
+
+    /// Throws the deadline failure when too little time is left to start more work.
+    private func ensureTimeForMoreWork() throws(ConfigRuleError) {
+        let left = context.deadlineMilliseconds - WallClock.nowMilliseconds() - Int64(RetryPolicy().reserveMilliseconds)
+        guard left >= Self.minimumWorkMilliseconds else {
+            throw ConfigRuleError.aws(AWSClientError(.deadlineExceeded, operation: "PeriodicSweep"))
         }
-        return stale
+    }
+
+    /// The error that ends an incomplete sweep: its cause, with the counts appended and logged.
+    private func failure(_ cause: ConfigRuleError, counts: SweepProgress.Counts) -> ConfigRuleError {
+        var error = cause
+        let deadline = cause.awsError?.code == .deadlineExceeded
+        error.message = (deadline ? "sweep cut off by the invocation deadline: " : "\(cause.message); sweep stopped: ") + counts.description
+        counts.annotating(context.logger).error("sweep incomplete", ["errorType": .string(error.errorType)])
+        return error
+    }
+}
+
+/// How the sweep delivers one batch of ≤ 100 evaluations (the event's result token and test mode).
+struct SweepDelivery {
+    let resultToken: String
+    let testMode: Bool
+
+    /// - Returns: the PutEvaluations calls made.
+    func put(_ evaluations: [Evaluation], service: ConfigService, context: CallContext) throws(ConfigRuleError) -> Int {
+        try service.putEvaluations(evaluations, resultToken: resultToken, testMode: testMode, context: context)
     }
 }

@@ -28,21 +28,21 @@ public enum PidModeRule {
         if let reason = notApplicableReason(item, eventLeftScope: eventLeftScope) {
             return result(.notApplicable, reason)
         }
-        guard let configuration = item.configuration?.objectValue else {
+        guard let configuration = item.configuration else {
             if [ConfigWire.ItemStatus.ok, ConfigWire.ItemStatus.discovered].contains(item.status) {
                 throw ConfigRuleError.malformed("configurationItem.configuration", "must be an object for status \(item.status)")
             }
             return result(.notApplicable, "configuration item status \(item.status) has no configuration")
         }
         let name = displayName(item, configuration: configuration)
-        let status = (configuration["Status"] ?? configuration["status"])?.stringValue
+        let status = configuration.status
         if status == ConfigWire.TaskDefinitionStatus.deleteInProgress {
             return result(.notApplicable, "task definition \(name) is being deleted")
         }
         if status == ConfigWire.TaskDefinitionStatus.inactive, parameters.skipInactiveTaskDefinitions {
             return result(.notApplicable, "deregistered revision \(name) skipped (SkipInactiveTaskDefinitions)")
         }
-        return decide(pidMode: pidMode(in: configuration), name: name, result: result)
+        return decide(pidMode: pidModeValue(configuration), name: name, result: result)
     }
 
     /// The NOT_APPLICABLE reason that needs no `configuration` (scope, item status, resource type), or `nil` when
@@ -60,13 +60,9 @@ public enum PidModeRule {
         return nil
     }
 
-    /// The pid mode as recorded: Config's PascalCase `PidMode` or the ECS API's `pidMode`. When both keys exist, a
-    /// `host` in either wins (fail safe).
-    static func pidMode(in configuration: JSONObject) -> PidModeValue {
-        let candidates = [configuration["PidMode"], configuration["pidMode"]].compactMap { $0 }
-        guard let chosen = candidates.first(where: { $0.stringValue.map(PidModePolicy.isHost) ?? false }) ?? candidates.first
-        else { return .absent }
-        return .literal(chosen)
+    /// The recorded pid mode (``TaskDefinitionFacts/pidMode``) as the shared policy reads it.
+    static func pidModeValue(_ configuration: TaskDefinitionFacts) -> PidModeValue {
+        configuration.pidMode.map(PidModeValue.literal) ?? .absent
     }
 
     /// The shared policy's decision under the recorded reading (§2), as an evaluation naming `family:revision`.
@@ -89,10 +85,10 @@ public enum PidModeRule {
     }
 
     /// `family:revision` for annotations: the item's `resourceName`, else `Family:Revision`, else the resource id.
-    private static func displayName(_ item: ConfigurationItem, configuration: JSONObject) -> String {
+    private static func displayName(_ item: ConfigurationItem, configuration: TaskDefinitionFacts) -> String {
         if let name = item.resourceName, !name.isEmpty { return name }
-        if let family = (configuration["Family"] ?? configuration["family"])?.stringValue {
-            if let revision = (configuration["Revision"] ?? configuration["revision"])?.numberText {
+        if let family = configuration.family {
+            if let revision = configuration.revision {
                 return "\(family):\(revision)"
             }
             return family

@@ -285,7 +285,7 @@ struct ConfigServiceTests {
             resourceType: "AWS::ECS::TaskDefinition", resourceID: "testtaskdef",
             laterTime: Timestamp(epochMilliseconds: 1_705_615_540_112), context: callContext()))
         #expect(item.captureTime.epochMilliseconds == 1_705_615_540_112)
-        #expect(item.configuration?["PidMode"] == .string("host"))
+        #expect(item.configuration?.pidMode == .string("host"))
         let request = try #require(endpoint.requests("GetResourceConfigHistory").first)
         let object = try body(request)
         #expect(object["resourceType"] == .string("AWS::ECS::TaskDefinition"))
@@ -535,7 +535,10 @@ struct ConfigServiceTests {
             "baseConfigurationItems": .array([try apiItem(id: "td-host", pidMode: "host"), try apiItem(id: "td-task", pidMode: "task")]),
             "unprocessedResourceKeys": .array([]),
         ]))
-        endpoint.setDefault("BatchGetResourceConfig", .json(String(decoding: JSONWriter.serialize(batch), as: UTF8.self)))
+        // Streamed: one read per listed page; td-gone was deleted between the calls (not returned).
+        endpoint.enqueue(
+            "BatchGetResourceConfig", .json(String(decoding: JSONWriter.serialize(batch), as: UTF8.self)),
+            .json(#"{"baseConfigurationItems":[],"unprocessedResourceKeys":[]}"#))
         endpoint.setDefault(
             "GetComplianceDetailsByConfigRule",
             .json(#"""
@@ -550,15 +553,18 @@ struct ConfigServiceTests {
         let lists = endpoint.requests("ListDiscoveredResources")
         try #require(lists.count == 2)
         #expect(try body(lists[1])["nextToken"] == .string("page-2"))
-        let batchRequest = try body(try #require(endpoint.requests("BatchGetResourceConfig").first))
-        let keys = try #require(batchRequest["resourceKeys"]?.arrayValue).compactMap { $0["resourceId"]?.stringValue }
-        #expect(keys == ["td-host", "td-task", "td-gone"])
+        let keys = try endpoint.requests("BatchGetResourceConfig").map { request in
+            try #require(try body(request)["resourceKeys"]?.arrayValue).compactMap { $0["resourceId"]?.stringValue }
+        }
+        #expect(keys == [["td-host", "td-task"], ["td-gone"]])
         let compliance = try body(try #require(endpoint.requests("GetComplianceDetailsByConfigRule").first))
         #expect(compliance["ConfigRuleName"] == .string("ecs-task-definition-pid-mode-custom"))
 
+        // The first page's two evaluations as soon as it is read, the clean-up's one after the listing.
         let puts = endpoint.requests("PutEvaluations")
-        try #require(puts.count == 1)
-        let evaluations = try #require(try body(puts[0])["Evaluations"]?.arrayValue)
+        try #require(puts.count == 2)
+        let evaluations = try puts.flatMap { try #require(try body($0)["Evaluations"]?.arrayValue) }
+        #expect(try body(puts[1])["Evaluations"]?.arrayValue?.count == 1)
         var byID: [String: String] = [:]
         for evaluation in evaluations {
             if let id = evaluation["ComplianceResourceId"]?.stringValue { byID[id] = evaluation["ComplianceType"]?.stringValue }

@@ -115,7 +115,7 @@ struct PayloadRuleTests {
         let item = try ConfigurationItem(apiItem: first, path: "configurationItems[0]")
         #expect(item.captureTime.epochMilliseconds == 1_705_615_540_112)
         #expect(item.captureTime.epochSecondsJSON == .number("1705615540.112"))
-        #expect(item.configuration?["PidMode"] == .string("host"))
+        #expect(item.configuration?.pidMode == .string("host"))
         let evaluation = try PidModeRule.evaluate(
             item, parameters: RuleParameters(), eventLeftScope: false, orderingTimestamp: item.captureTime)
         #expect(evaluation.complianceType == .nonCompliant)
