@@ -20,7 +20,8 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     POST /inventory           {"items": [API-shape items], "replace"?: false}
     GET  /inventory           counts per type/status and the marks; ?resourceType=&resourceId= one item
     POST /inventory/generate  {"count", "hostEvery"?: 7, "resourceType"?, "idPrefix"?: "family-",
-                               "statuses"?: {status: everyN}, "inactiveEvery"?: 0, "replace"?: true}
+                               "statuses"?: {status: everyN}, "inactiveEvery"?: 0, "replace"?: true,
+                               "configurationBytes"?: 0 (pad each configuration to ~N bytes)}
     POST /inventory/delete-between-calls  {"resourceIds": [...], "resourceType"?, "replace"?}
     POST /inventory/unprocessed           {"resourceIds": [...], "rounds"?: 1, "resourceType"?}
     POST /compliance          {"configRuleName", "results": [{resourceType, resourceId,
@@ -281,6 +282,7 @@ class ControlAPI:
         payload = _require_object(body)
         count = _int_field(payload, "count", None, 0, MAX_GENERATED_ITEMS)
         host_every = _int_field(payload, "hostEvery", 7, 0)
+        configuration_bytes = _int_field(payload, "configurationBytes", 0, 0, 1_000_000)
         inactive_every = _int_field(payload, "inactiveEvery", 0, 0)
         resource_type = payload.get("resourceType", TASKDEF)
         id_prefix = payload.get("idPrefix", "family-")
@@ -293,7 +295,8 @@ class ControlAPI:
             raise ControlError(f"statuses must map a status in {list(ITEM_STATUSES)} to 'every N-th' "
                                "(a non-negative integer)")
         items, summary = generate_items(self.emu.taskdef_template, count, host_every, resource_type,
-                                        id_prefix, statuses, inactive_every, self.emu.region)
+                                        id_prefix, statuses, inactive_every, self.emu.region,
+                                        configuration_bytes=configuration_bytes)
         replace = payload.get("replace", True)
         summary["total"] = self.emu.config.data.inventory.put(items, replace=bool(replace))
         summary["replaced"] = bool(replace)

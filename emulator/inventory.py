@@ -140,13 +140,32 @@ def taskdef_item(template, family, revision=1, pid_mode=None, status="OK", td_st
         config["TaskDefinitionArn"] = arn
         if pid_mode is not None:
             config["PidMode"] = pid_mode
-        item["configuration"] = json.dumps(config, separators=COMPACT)
+        text = json.dumps(config, separators=COMPACT)
+        item["configuration"] = text
     return {name: item[name] for name in BASE_ITEM_MEMBERS if name in item}
+
+
+def padded_template(template, configuration_bytes):
+    """A copy of ``template`` whose first container has ``Environment`` entries making a generated
+    configuration about ``configuration_bytes`` long (real task definitions: 1-10 KB, mostly
+    environment)."""
+    padded = copy.deepcopy(template)
+    environment = padded["ContainerDefinitions"][0].setdefault("Environment", [])
+    # Family, ARN and role members are filled in per item (about 20 bytes more than the template).
+    size = len(json.dumps(padded, separators=COMPACT)) + 20
+    index = 0
+    while size < configuration_bytes:
+        entry = {"Name": f"SETTING_{index}",
+                 "Value": f"value-{index}-" + "x" * max(1, min(200, configuration_bytes - size - 40))}
+        environment.append(entry)
+        size += len(json.dumps(entry, separators=COMPACT)) + 1
+        index += 1
+    return padded
 
 
 def generate_items(template, count, host_every=7, resource_type=TASKDEF, id_prefix="family-",
                    statuses=None, inactive_every=0, region="us-west-2", account=DEFAULT_ACCOUNT,
-                   start_time=1705000000.0):
+                   start_time=1705000000.0, configuration_bytes=0):
     """``count`` ECS task-definition items and a summary of what they contain.
 
     Item ``i`` (1-based) is family ``<idPrefix><i, zero-padded>``, revision 1. ``PidMode`` is
@@ -154,8 +173,11 @@ def generate_items(template, count, host_every=7, resource_type=TASKDEF, id_pref
     ``i``. ``statuses`` maps a configurationItemStatus to "every N-th" (the first listed status whose
     N divides ``i`` wins; else ``OK``). ``inactiveEvery`` N > 0 makes every N-th revision
     ``Status: INACTIVE``. Capture times start at ``start_time`` and grow by 37.123 s per item.
+    ``configuration_bytes`` pads each configuration to about that size (see ``taskdef_item``).
     """
     statuses = statuses or {}
+    if configuration_bytes:
+        template = padded_template(template, configuration_bytes)
     width = max(5, len(str(count)))
     items = []
     # byPidMode/inactive count the items that have a configuration (not deleted, not
