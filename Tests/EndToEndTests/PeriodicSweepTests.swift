@@ -185,7 +185,7 @@ struct PeriodicSweepTests {
             let batches = Self.operations(calls, "BatchGetResourceConfig")
             #expect(batches.count == 3, "\(batches.map(\.summary))")
             let batchIDs = batches.map(Self.resourceKeyIDs)
-            #expect(batchIDs.map(\.count) == [100, 100, 50], "\(batchIDs.map(\.count))")
+            #expect(batchIDs.map(\.count).sorted() == [50, 100, 100], "\(batchIDs.map(\.count))")
             #expect(batchIDs.sorted { $0.first ?? "" < $1.first ?? "" }.flatMap { $0 } == (1...250).map { SweepEvents.generatedID($0, count: 250) },
                     "every listed id read exactly once, page by page")
 
