@@ -64,7 +64,8 @@ public struct RetryRunner {
                 return output
             case .failure(var failure):
                 if RetryPolicy.isThrottling(failure) { context.metrics.count(.awsThrottles) }
-                if cutByDeadline, case .transport(let curlError) = failure.code, curlError.code == .timedOut {
+                let elapsed = Int((WallClock.monotonicNanoseconds() - started) / 1_000_000)
+                if Self.isCutOffByDeadline(failure, timeoutMilliseconds: timeout, cutByDeadline: cutByDeadline, elapsedMilliseconds: elapsed) {
                     failure = AWSClientError(
                         .deadlineExceeded, operation: operation,
                         message: "no reply within the \(timeout) ms left before the invocation deadline",
@@ -82,6 +83,16 @@ public struct RetryRunner {
                 context.metrics.count(.awsRetries)
             }
         }
+    }
+
+    /// Whether a failed attempt was ended by the invocation deadline: its time limit had been cut to the time left
+    /// (`cutByDeadline`), it timed out, and it ran (nearly) that whole limit — a connect timeout (1 s) that fires
+    /// well before the limit is a transport failure like any other, and is retried.
+    static func isCutOffByDeadline(
+        _ failure: AWSClientError, timeoutMilliseconds: Int, cutByDeadline: Bool, elapsedMilliseconds: Int
+    ) -> Bool {
+        guard cutByDeadline, case .transport(let curlError) = failure.code, curlError.code == .timedOut else { return false }
+        return elapsedMilliseconds >= timeoutMilliseconds - max(50, timeoutMilliseconds / 10)
     }
 
     /// Sleeps the policy's jittered backoff after `attempt` failures, unless that would leave no time for another

@@ -1,4 +1,4 @@
-import AWSClient
+@testable import AWSClient
 import CurlHTTP
 import Foundation
 import JSON
@@ -30,6 +30,18 @@ struct CallReportingTests {
         #expect(error.attempts == 2)
         #expect(context.metrics.value(of: .awsCalls) == 2)
         #expect(context.metrics.value(of: .awsRetries) == 1)
+    }
+
+    @Test("cut off by the deadline only when the shortened limit itself ran out (not a 1 s connect timeout within it)",
+          arguments: [
+            (cut: true, timeout: 500, elapsed: 500, expected: true), (cut: true, timeout: 500, elapsed: 455, expected: true),
+            (cut: true, timeout: 3_000, elapsed: 1_001, expected: false), (cut: false, timeout: 10_000, elapsed: 10_000, expected: false),
+          ])
+    func cutOffDecision(cut: Bool, timeout: Int, elapsed: Int, expected: Bool) {
+        let timedOut = AWSClientError(.transport(CurlError(code: .timedOut, curlCode: 28, message: "timed out")), operation: "X")
+        let refused = AWSClientError(.transport(CurlError(code: .couldNotConnect, curlCode: 7, message: "refused")), operation: "X")
+        #expect(RetryRunner.isCutOffByDeadline(timedOut, timeoutMilliseconds: timeout, cutByDeadline: cut, elapsedMilliseconds: elapsed) == expected)
+        #expect(!RetryRunner.isCutOffByDeadline(refused, timeoutMilliseconds: timeout, cutByDeadline: cut, elapsedMilliseconds: elapsed))
     }
 
     @Test("no 'retrying' line when the backoff would cross the deadline (the failure is thrown instead)")
