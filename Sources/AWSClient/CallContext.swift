@@ -15,6 +15,9 @@ public struct CallContext: Sendable {
     /// The invocation's counts: the retry loop adds every request sent (`AWSCalls`), retry and throttle; front doors
     /// add their own. Shared by every copy of the context.
     public var metrics: InvocationMetrics
+    /// Shared by the threads of one invocation that call AWS concurrently: caps the requests in flight and pauses
+    /// them all on throttling (``RequestGate``); `nil` for a single thread.
+    public var gate: RequestGate?
 
     public init(
         deadlineMilliseconds: Int64,

@@ -43,35 +43,9 @@ public struct RetryRunner {
         var number = 0
         while true {
             number += 1
-            let remaining = context.deadlineMilliseconds - clock() - Int64(policy.reserveMilliseconds)
-            guard remaining >= Int64(policy.minimumAttemptMilliseconds) else {
-                throw AWSClientError(
-                    .deadlineExceeded, operation: operation,
-                    message: "too little time left before the invocation deadline to start attempt \(number)",
-                    attempts: number - 1
-                )
-            }
-            let cutByDeadline = remaining < Int64(policy.attemptTimeoutMilliseconds)
-            let timeout = Int(min(remaining, Int64(policy.attemptTimeoutMilliseconds)))
-            let started = WallClock.monotonicNanoseconds()
-            context.metrics.count(.awsCalls)
-            switch attempt(number, timeout) {
-            case .success(let output):
-                context.logger.debug("AWS call succeeded", [
-                    "operation": .string(operation), "attempt": .int(number),
-                    "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
-                ])
-                return output
-            case .failure(var failure):
-                if RetryPolicy.isThrottling(failure) { context.metrics.count(.awsThrottles) }
-                let elapsed = Int((WallClock.monotonicNanoseconds() - started) / 1_000_000)
-                if Self.isCutOffByDeadline(failure, timeoutMilliseconds: timeout, cutByDeadline: cutByDeadline, elapsedMilliseconds: elapsed) {
-                    failure = AWSClientError(
-                        .deadlineExceeded, operation: operation,
-                        message: "no reply within the \(timeout) ms left before the invocation deadline",
-                        attempts: failure.attempts, awsRequestID: failure.awsRequestID
-                    )
-                }
+            switch gatedAttempt(number, operation: operation, context: context, attempt: attempt) {
+            case .success(let output): return output
+            case .failure(let failure):
                 guard RetryPolicy.isRetryable(failure), let delay = plannedBackoff(afterAttempt: number, context: context) else {
                     throw failure
                 }
@@ -82,6 +56,72 @@ public struct RetryRunner {
                 sleep(delay)
                 context.metrics.count(.awsRetries)
             }
+        }
+    }
+
+    /// One attempt through the context's ``RequestGate`` (when it has one): waits for a slot, at the latest until
+    /// an attempt can no longer start, and reports whether AWS throttled it.
+    private func gatedAttempt<Output>(
+        _ number: Int,
+        operation: String,
+        context: CallContext,
+        attempt: (Int, Int) -> Result<Output, AWSClientError>
+    ) -> Result<Output, AWSClientError> {
+        guard let gate = context.gate else { return attemptOnce(number, operation: operation, context: context, attempt: attempt) }
+        let latestStart = context.deadlineMilliseconds - Int64(policy.reserveMilliseconds + policy.minimumAttemptMilliseconds)
+        guard gate.enter(latestStart: latestStart) else {
+            return .failure(AWSClientError(
+                .deadlineExceeded, operation: operation,
+                message: "no request slot free before the invocation deadline for attempt \(number)", attempts: number - 1
+            ))
+        }
+        let outcome = attemptOnce(number, operation: operation, context: context, attempt: attempt)
+        if case .failure(let failure) = outcome {
+            gate.leave(throttled: RetryPolicy.isThrottling(failure))
+        } else {
+            gate.leave(throttled: false)
+        }
+        return outcome
+    }
+
+    /// One attempt inside the deadline: its time limit is the time left (at most the policy's), a timeout caused by
+    /// that cut becomes `.deadlineExceeded`; counts the call and a throttling reply.
+    private func attemptOnce<Output>(
+        _ number: Int,
+        operation: String,
+        context: CallContext,
+        attempt: (Int, Int) -> Result<Output, AWSClientError>
+    ) -> Result<Output, AWSClientError> {
+        let remaining = context.deadlineMilliseconds - clock() - Int64(policy.reserveMilliseconds)
+        guard remaining >= Int64(policy.minimumAttemptMilliseconds) else {
+            return .failure(AWSClientError(
+                .deadlineExceeded, operation: operation,
+                message: "too little time left before the invocation deadline to start attempt \(number)",
+                attempts: number - 1
+            ))
+        }
+        let cutByDeadline = remaining < Int64(policy.attemptTimeoutMilliseconds)
+        let timeout = Int(min(remaining, Int64(policy.attemptTimeoutMilliseconds)))
+        let started = WallClock.monotonicNanoseconds()
+        context.metrics.count(.awsCalls)
+        switch attempt(number, timeout) {
+        case .success(let output):
+            context.logger.debug("AWS call succeeded", [
+                "operation": .string(operation), "attempt": .int(number),
+                "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
+            ])
+            return .success(output)
+        case .failure(var failure):
+            if RetryPolicy.isThrottling(failure) { context.metrics.count(.awsThrottles) }
+            let elapsed = Int((WallClock.monotonicNanoseconds() - started) / 1_000_000)
+            if Self.isCutOffByDeadline(failure, timeoutMilliseconds: timeout, cutByDeadline: cutByDeadline, elapsedMilliseconds: elapsed) {
+                failure = AWSClientError(
+                    .deadlineExceeded, operation: operation,
+                    message: "no reply within the \(timeout) ms left before the invocation deadline",
+                    attempts: failure.attempts, awsRequestID: failure.awsRequestID
+                )
+            }
+            return .failure(failure)
         }
     }
 

@@ -15,7 +15,23 @@ struct PeriodicSweep {
     let configRuleName: String?
     let parameters: RuleParameters
     let delivery: SweepDelivery
+    /// The invocation's context with a ``RequestGate`` shared by the listing thread and every worker.
     let context: CallContext
+
+    /// - Parameter context: the invocation's context; the sweep adds the gate.
+    init(
+        jobs: SweepJobs, notificationTime: Timestamp, configRuleName: String?, parameters: RuleParameters,
+        delivery: SweepDelivery, context: CallContext
+    ) {
+        self.jobs = jobs
+        self.notificationTime = notificationTime
+        self.configRuleName = configRuleName
+        self.parameters = parameters
+        self.delivery = delivery
+        var gated = context
+        gated.gate = context.gate ?? RequestGate(maximum: jobs.workerCount + 1)
+        self.context = gated
+    }
 
     /// Time left before the deadline (after the retry policy's reserve for answering) below which no new page or
     /// batch is started: enough for one BatchGetResourceConfig and one PutEvaluations at AWS latencies.

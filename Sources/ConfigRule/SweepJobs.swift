@@ -1,3 +1,5 @@
+import AWSClient
+
 /// Runs the periodic sweep's jobs (read + evaluate + deliver one page; deliver one clean-up batch) while the caller
 /// goes on listing: on a few worker threads, each with its own ``ConfigService`` (its own kept-alive connection), or,
 /// without workers, at once on the caller's thread.
@@ -20,6 +22,9 @@ final class SweepJobs: @unchecked Sendable {
     private var threads: [WorkerThread] = []
     private let capacity: Int
     private var inlineScratch: [UInt8] = []
+
+    /// Threads running jobs (0: inline).
+    var workerCount: Int { threads.count }
 
     /// - Parameter workers: one service per worker thread; empty runs every job inline.
     init(service: ConfigService, workers: [ConfigService]) {

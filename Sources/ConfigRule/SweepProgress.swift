@@ -1,3 +1,4 @@
+import AWSClient
 import StructuredLogging
 
 /// What a sweep has done so far, updated by every thread of the sweep under one lock.

@@ -33,6 +33,7 @@ struct PeriodicSweepTests {
         _ invocation: InvocationView,
         expected: [Verdict],
         resultToken: String = "myResultToken",
+        throttlingAllowed: Bool = false,
         _ label: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> [ConfigCall] {
@@ -50,7 +51,7 @@ struct PeriodicSweepTests {
             #expect(lastList < firstCleanUp, "\(label): clean-up started before the listing was complete",
                     sourceLocation: sourceLocation)
         }
-        for put in puts {
+        for put in puts where !(throttlingAllowed && put.errorType == "ThrottlingException") {
             #expect(put.status == 200, "\(label): \(put.summary)", sourceLocation: sourceLocation)
             #expect((1...100).contains(put.evaluations.count), "\(label): \(put.evaluations.count) evaluations in one call",
                     sourceLocation: sourceLocation)
@@ -289,6 +290,26 @@ struct PeriodicSweepTests {
             #expect(Set(accepted.compactMap(\.resourceID)).count == accepted.count, "an evaluation delivered twice")
             #expect(Self.operations(calls, "GetComplianceDetailsByConfigRule").isEmpty, "clean-up before the inventory was evaluated")
             #expect(h.isBootstrapRunning)
+        }
+    }
+
+    @Test("throttling storm (10 % of calls throttled at random + a 200 ms storm every second) → every evaluation delivered once")
+    func throttlingStorm() throws {
+        try withHarness { h in
+            let count = 2_000
+            try h.generateInventory(count: count, hostEvery: 7)
+            _ = try h.controlPOST("/traffic", ["operations": ["*": [
+                "latencyMs": 5, "throttleProbability": 0.1, "storm": ["everyMs": 1_000, "durationMs": 200],
+            ]]])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 60_000)
+            let expected = Self.generatedVerdicts(count: count) + Self.seededStale
+            try Self.expectSweep(h, invocation, expected: expected, throttlingAllowed: true, "throttling storm")
+            let counters = try h.controlGET("/traffic") as? [String: Any]
+            let perOperation = counters?["counters"] as? [String: [String: Any]] ?? [:]
+            let throttled = perOperation.values.compactMap { int($0["throttled"]) }.reduce(0, +)
+            let calls = perOperation.values.compactMap { int($0["calls"]) }.reduce(0, +)
+            #expect(throttled >= 10, "the storm must have throttled calls: \(perOperation)")
+            print("[PeriodicSweepTests] throttling storm: \(calls) calls, \(throttled) throttled, all \(expected.count) evaluations delivered")
         }
     }
 
