@@ -2,9 +2,10 @@
 import PackageDescription
 
 // Dependency direction (arrows = "imports"):
-//   Bootstrap → LambdaRuntime, ConfigRule, AWSClient, CurlHTTP, StructuredLogging, Metrics
+//   Bootstrap → LambdaRuntime, ConfigRule, DeployHook, AWSClient, CurlHTTP, StructuredLogging, Metrics
 //   LambdaRuntime → CurlHTTP, StructuredLogging, JSON
 //   ConfigRule → PidModePolicy, ExceptionsSource, AWSClient, StructuredLogging, JSON, Metrics
+//   DeployHook → PidModePolicy, ExceptionsSource, AWSClient, StructuredLogging, JSON, Metrics (the hook front door)
 //   ExceptionsSource → PidModePolicy, AWSClient (the exceptions registry read from SSM; shared by the front doors)
 //   PidModePolicy → JSON, StructuredLogging (CivilTime) — the pure decision every front door calls
 //   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON, Metrics
@@ -13,7 +14,7 @@ import PackageDescription
 //   CurlHTTP → CCurl (libcurl)
 //   SigV4 → Crypto (swift-crypto)
 //   JSON → nothing (a small RFC 8259 parser and writer; the shipped binary needs no Foundation JSON)
-// LambdaRuntime and ConfigRule never import each other; only Bootstrap wires them.
+// LambdaRuntime, ConfigRule and DeployHook never import each other; only Bootstrap wires them.
 let package = Package(
     name: "pid-mode-rule",
     products: [
@@ -37,10 +38,16 @@ let package = Package(
         .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),
         .target(name: "ExceptionsSource", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),
         .target(name: "ConfigRule", dependencies: ["PidModePolicy", "ExceptionsSource", "AWSClient", "StructuredLogging", "JSON", "Metrics"]),
+        .target(
+            name: "DeployHook", dependencies: ["PidModePolicy", "ExceptionsSource", "AWSClient", "StructuredLogging", "JSON", "Metrics"]
+        ),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "StructuredLogging", "JSON"]),
         .executableTarget(
             name: "Bootstrap",
-            dependencies: ["LambdaRuntime", "ConfigRule", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON", "Metrics"]
+            dependencies: [
+                "LambdaRuntime", "ConfigRule", "DeployHook", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON",
+                "Metrics",
+            ]
         ),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
@@ -55,6 +62,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "PidModePolicyTests", dependencies: ["PidModePolicy", "JSON"]),
+        .testTarget(name: "DeployHookTests", dependencies: ["DeployHook", "PidModePolicy", "AWSClient", "StructuredLogging", "JSON", "Metrics"]),
         .testTarget(name: "StructuredLoggingTests", dependencies: ["StructuredLogging", "JSON"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "JSON", "TestSupport"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlHTTP", "LoopbackHTTPServer", "Metrics", "TestSupport"]),

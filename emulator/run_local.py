@@ -1,5 +1,9 @@
 """Run the rule locally: ``python3 -m emulator.run_local --bootstrap .build/release/bootstrap``.
 
+The same runs the CloudFormation hook events (``events/hook-*.json``): their ``/response`` body is
+the hook result, printed as the hook verdict and checked against the ``hook`` entry of
+``expected.json`` (and ``calls: []``: a hook never calls Config).
+
 Starts the emulator in-process and the bootstrap binary as a child (Lambda-like environment),
 invokes every ``events/*.json`` (sorted, ``expected.json`` excluded), prints one block per event
 with what Config accepted and the metrics the invocation emitted (its CloudWatch Embedded Metric
@@ -344,6 +348,50 @@ def expectation_problems(result, expected):
     if "stsCalls" in expected:
         problems.extend(_sts_call_problems(result["stsCalls"], expected["stsCalls"]))
     problems.extend(_evaluation_problems(result["evaluations"], expected))
+    if "hook" in expected:
+        problems.extend(_hook_problems(inv, expected["hook"]))
+    return problems
+
+
+HOOK_MESSAGE_LIMIT = 1024  # characters Cloud Control API keeps of a hook result's message
+
+
+def hook_result(invocation):
+    """The hook result of a ``/response`` answer as a dict, else None."""
+    try:
+        body = json.loads(invocation.get("body") or "")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) and "hookStatus" in body else None
+
+
+def _hook_problems(inv, want):
+    """Compare a hook invocation's ``/response`` body with the ``hook`` entry: ``hookStatus``,
+    ``errorCode`` (must be absent when not expected), ``clientRequestToken`` (echoed; JSON null when
+    the event had none: the member must be present either way), ``messageContains`` (words), and a
+    message of 1..1024 characters."""
+    got = hook_result(inv)
+    if got is None:
+        return [f"no hook result in the response body {inv.get('body')!r}"]
+    problems = []
+    for key in ("hookStatus", "errorCode"):
+        if got.get(key) != want.get(key):
+            problems.append(f"hook {key} {got.get(key)!r}, expected {want.get(key)!r}")
+    if "clientRequestToken" not in got:
+        problems.append("hook result has no clientRequestToken member")
+    elif got["clientRequestToken"] != want.get("clientRequestToken"):
+        problems.append(f"hook clientRequestToken {got['clientRequestToken']!r}, "
+                        f"expected {want.get('clientRequestToken')!r}")
+    message = got.get("message")
+    if not isinstance(message, str) or not 0 < len(message.encode("utf-16-le")) // 2 <= HOOK_MESSAGE_LIMIT:
+        problems.append(f"hook message {message!r} is not 1..{HOOK_MESSAGE_LIMIT} characters")
+    else:
+        for words in want.get("messageContains", []):
+            if words not in message:
+                problems.append(f"hook message {message!r} does not contain {words!r}")
+    unknown = set(got) - {"hookStatus", "errorCode", "message", "clientRequestToken"}
+    if unknown:
+        problems.append(f"hook result has unexpected members {sorted(unknown)}")
     return problems
 
 
@@ -424,6 +472,13 @@ def print_block(name, result, problems):
     if inv["state"] == "error":
         error_type, message = error_document(inv)
         print(f"   outcome: error {error_type}: {message}")
+    elif hook_result(inv) is not None:
+        hook = hook_result(inv)
+        status = hook.get("hookStatus")
+        code = f" {hook['errorCode']}" if hook.get("errorCode") else ""
+        print(f"   outcome: {inv['state']} (hook)")
+        print(f"   hook verdict: {status}{code}: {hook.get('message')}")
+        print(f"   clientRequestToken: {json.dumps(hook.get('clientRequestToken'))}")
     else:
         print(f"   outcome: {inv['state']}" + (f" {inv['body']}" if inv.get("body") else ""))
     evaluations = result["evaluations"]

@@ -1,6 +1,8 @@
 import AWSClient
 import ConfigRule
 import CurlHTTP
+import DeployHook
+import ExceptionsSource
 import LambdaRuntime
 import Metrics
 import StructuredLogging
@@ -69,6 +71,37 @@ enum Startup {
             return MetricsPublisher(configuration: try MetricsConfiguration(environment: environment), clock: WallClock.nowMilliseconds)
         } catch {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
+        }
+    }
+
+    /// The function's exceptions registry parameter (rule-semantics §8, §9).
+    static let exceptionsParameterVariable = "PIDMODE_EXCEPTIONS_PARAMETER"
+
+    /// The deployment hook: the function's region (for exception matching) and the exceptions registry named by
+    /// `PIDMODE_EXCEPTIONS_PARAMETER`, read through SSM only for a verdict that would fail.
+    /// - Throws: ``ErrorResponse`` naming the variable or component that is missing or broken.
+    static func makeHookHandler(environment: [String: String], logger: Logger) throws(ErrorResponse) -> HookHandler {
+        do {
+            let aws = try AWSEnvironment(environment: environment)
+            guard let parameter = environment[exceptionsParameterVariable], !parameter.isEmpty else {
+                return HookHandler(region: aws.region)
+            }
+            let endpoint = try Endpoint.resolve(for: .ssm, region: aws.region, environment: environment)
+            let caBundle = CABundle.resolve(environment: environment, fileExists: ProcessEnvironment.isReadable)
+            let session: CurlSession
+            do {
+                session = try CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil)
+            } catch {
+                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
+            }
+            let ssm = SSMClient(client: AWSJSONClient(service: .ssm, endpoint: endpoint, environment: aws, session: session))
+            return HookHandler(region: aws.region, exceptions: ExceptionsReader(ssm: ssm, environmentParameterName: parameter))
+        } catch let error as AWSClientError {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
+        } catch let error as ErrorResponse {
+            throw error
+        } catch {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ConfigRule
 import CurlHTTP
+import DeployHook
 import LambdaRuntime
 import Metrics
 import StructuredLogging
@@ -10,7 +11,7 @@ import Glibc
 import Musl
 #endif
 
-// Wiring only: environment → Runtime API client → rule → loop. Start-up failures go to /runtime/init/error and the
+// Wiring only: environment → Runtime API client → Config rule + deployment hook → loop. Start-up failures go to /runtime/init/error and the
 // process exits non-zero; a loop that ends (Runtime API gone or broken) also exits non-zero.
 
 let environment = ProcessEnvironment.current()
@@ -27,8 +28,10 @@ do {
 }
 
 let ruleHandler: ConfigRuleHandler
+let hookHandler: HookHandler
 do throws(ErrorResponse) {
     ruleHandler = try Startup.makeRuleHandler(environment: environment, logger: logger)
+    hookHandler = try Startup.makeHookHandler(environment: environment, logger: logger)
 } catch {
     logger.fatal("start-up failed", ["errorType": .string(error.errorType), "errorMessage": .string(error.errorMessage)])
     _ = try? runtimeAPIClient.failInitialization(error: error)
@@ -45,5 +48,5 @@ do throws(ErrorResponse) {
 }
 
 let loopError = RuntimeLoop(client: runtimeAPIClient, logger: logger)
-    .run(handler: ConfigRuleLambdaHandler(rule: ruleHandler, metrics: metricsPublisher))
+    .run(handler: EventRouter(rule: ruleHandler, hook: hookHandler, metrics: metricsPublisher))
 exit(loopError == nil ? 0 : 1)

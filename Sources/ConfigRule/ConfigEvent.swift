@@ -24,6 +24,11 @@ public struct ConfigEvent: Sendable, Equatable {
         } catch {
             throw ConfigRuleError.malformed("event", "is not JSON (\(error))")
         }
+        try self.init(document: document)
+    }
+
+    /// Decodes an already parsed Lambda payload (see ``init(payload:)``).
+    public init(document: JSONValue) throws(ConfigRuleError) {
         guard let object = document.objectValue else {
             throw ConfigRuleError.malformed("event", "must be a JSON object, not \(document.typeName)")
         }

@@ -29,19 +29,32 @@ public final class ConfigRuleHandler {
     /// Called once per invocation. Blocks until every AWS call for the event is finished, then returns the response
     /// body (a small JSON summary) or the error that fails the invocation. Never traps on any payload.
     public func handle(event payload: [UInt8], context: CallContext) -> Result<[UInt8], ConfigRuleError> {
+        run(eventBytes: payload.count, context: context) { () throws(ConfigRuleError) in try ConfigEvent(payload: payload) }
+    }
+
+    /// The same for a payload already parsed by the caller (it is not parsed again); `eventBytes` is its size, for
+    /// the log.
+    public func handle(event document: JSONValue, eventBytes: Int, context: CallContext) -> Result<[UInt8], ConfigRuleError> {
+        run(eventBytes: eventBytes, context: context) { () throws(ConfigRuleError) in try ConfigEvent(document: document) }
+    }
+
+    private func run(
+        eventBytes: Int,
+        context: CallContext,
+        decode: () throws(ConfigRuleError) -> ConfigEvent
+    ) -> Result<[UInt8], ConfigRuleError> {
         let started = WallClock.monotonicNanoseconds()
         func elapsed() -> LogValue { .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6) }
         do {
-            let body = try evaluateAndDeliver(payload, context: context)
-            context.logger.info("invocation completed", ["durationMs": elapsed(), "eventBytes": .int(payload.count)])
+            let body = try evaluateAndDeliver(try decode(), context: context)
+            context.logger.info("invocation completed", ["durationMs": elapsed(), "eventBytes": .int(eventBytes)])
             return .success(body)
         } catch {
             return .failure(error)  // the runtime loop logs it with the error document it posts
         }
     }
 
-    private func evaluateAndDeliver(_ payload: [UInt8], context: CallContext) throws(ConfigRuleError) -> [UInt8] {
-        let event = try ConfigEvent(payload: payload)
+    private func evaluateAndDeliver(_ event: ConfigEvent, context: CallContext) throws(ConfigRuleError) -> [UInt8] {
         if case .other = event.invokingEvent {
             // Ignored before its parameters are read: the one WARN says why, no second one about unused parameters.
             context.logger.with("messageType", .string(event.invokingEvent.messageType)).warn("message type ignored: no evaluation reported")
