@@ -558,6 +558,9 @@ def summary_row(name, result, problems):
         short = SHORT_VERDICTS.get(ev["complianceType"], ev["complianceType"])
         counts[short] = counts.get(short, 0) + 1
     verdicts = " ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "-"
+    hook = hook_result(inv) if inv["state"] == "response" else None
+    if hook is not None:
+        verdicts = f"hook {hook.get('hookStatus')}" + (f" {hook['errorCode']}" if hook.get("errorCode") else "")
     recorded = len(result["calls"]) + len(result["stsCalls"])
     counted = [metric_values(d).get("AWSCalls") for d in result.get("metrics", [])]
     counted_text = "/".join(f"{c:g}" for c in counted if isinstance(c, (int, float))) or "-"

@@ -28,13 +28,34 @@ enum Variant: String, CaseIterable {
     }
 }
 
+/// What an event is: a Config change event of a variant, or a CloudFormation hook event (`--hook-events`).
+enum EventKind: Equatable {
+    case config(Variant)
+    case hook(HookVariant)
+
+    /// `host`, `task`, … for Config events; `hook-host`, `hook-delete`, … for hook events.
+    var name: String {
+        switch self {
+        case .config(let variant): variant.rawValue
+        case .hook(let variant): "hook-\(variant.rawValue)"
+        }
+    }
+
+    var isHook: Bool {
+        if case .hook = self { return true }
+        return false
+    }
+}
+
 /// One invocation the harness will hand to the bootstrap, with everything needed to check its outcome.
 struct PlannedEvent {
     let index: Int
-    let variant: Variant
+    let kind: EventKind
     let requestID: String
     let traceID: String
+    /// The Config result token; for a hook event its `clientRequestToken`.
     let resultToken: String
+    /// The Config resource id; for a hook event its logical id.
     let resourceID: String
     /// `configurationItemCaptureTime` in epoch milliseconds: the expected `OrderingTimestamp`.
     let captureEpochMilliseconds: Int64
@@ -112,11 +133,29 @@ enum EventPlan {
             let traceID = "Root=1-\(hex(UInt64(capture / 1_000), width: 8))-\(hex(rng.next(), width: 16))\(hex(UInt64(index), width: 8));"
                 + "Parent=\(hex(rng.next(), width: 16));Sampled=0"
             events.append(PlannedEvent(
-                index: index, variant: variant, requestID: requestID, traceID: traceID, resultToken: token,
+                index: index, kind: .config(variant), requestID: requestID, traceID: traceID, resultToken: token,
                 resourceID: family, captureEpochMilliseconds: capture, payload: JSONWriter.serialize(.object(newOuter))
             ))
         }
         return events
+    }
+
+    /// `config` and `hooks` interleaved (one of each in turn while both last), renumbered in that order.
+    static func interleave(_ config: [PlannedEvent], _ hooks: [PlannedEvent]) -> [PlannedEvent] {
+        var merged: [PlannedEvent] = []
+        merged.reserveCapacity(config.count + hooks.count)
+        var (c, h) = (0, 0)
+        while c < config.count || h < hooks.count {
+            if c < config.count { merged.append(config[c]); c += 1 }
+            if h < hooks.count { merged.append(hooks[h]); h += 1 }
+        }
+        return merged.enumerated().map { position, event in
+            PlannedEvent(
+                index: position, kind: event.kind, requestID: event.requestID, traceID: event.traceID,
+                resultToken: event.resultToken, resourceID: event.resourceID,
+                captureEpochMilliseconds: event.captureEpochMilliseconds, payload: event.payload
+            )
+        }
     }
 }
 

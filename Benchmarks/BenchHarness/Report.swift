@@ -51,6 +51,8 @@ struct Report {
     static let targets: [(String, Double)] = [
         ("startMs", 10), ("p50Ms", 0.5), ("p99Ms", 1), ("peakRSSMB", 15), ("zipMB", 8),
     ]
+    /// With `--hook-events`: the hook decision's p99 (no AWS call without an exceptions registry).
+    static let hookTargets: [(String, Double)] = [("hookP99Ms", 1)]
 
     // Check names (declared up front so a clean run lists them all as passed).
     static let cStart = "bootstrap reached /next and reported no init error"
@@ -70,6 +72,8 @@ struct Report {
     static let cSigV4Form = "SigV4 Authorization well-formed (scope, signed headers, token, date)"
     static let cSigV4Valid = "SigV4 signature recomputes (project SigV4 module)"
     static let cOneCall = "exactly one PutEvaluations call per event when no faults are injected"
+    static let cHookResult = "every hook event answered /response with the §9 hook result (status, errorCode, echoed token, message)"
+    static let cHookNoCall = "no AWS call during a hook invocation"
 
     init(harness: Harness, options: Options, binary: BinaryFacts, extraStartSamples: [Double]) {
         var checks = Checks()
@@ -81,6 +85,11 @@ struct Report {
             checks.declare(name)
         }
         if options.verifySignatures { checks.declare(Self.cSigV4Valid) }
+        let hookCount = harness.events.filter { $0.kind.isHook }.count
+        if hookCount > 0 {
+            checks.declare(Self.cHookResult)
+            checks.declare(Self.cHookNoCall)
+        }
         let clean = options.faultRate == 0
         if clean {
             checks.declare(Self.cNoErrorsClean)
@@ -166,7 +175,7 @@ struct Report {
                 for evaluation in evaluations {
                     if let problem = Self.evaluationProblem(evaluation, expected: event) {
                         mismatchedEvents.insert(index)
-                        checks.fail(Self.cEvaluation, "event \(index) (\(event.variant.rawValue), \(event.resourceID)): \(problem)")
+                        checks.fail(Self.cEvaluation, "event \(index) (\(event.kind.name), \(event.resourceID)): \(problem)")
                     }
                 }
                 callsPerEvent[index] += 1
@@ -204,6 +213,7 @@ struct Report {
         // Events, one by one.
         var latencies: [UInt64] = []
         latencies.reserveCapacity(events.count)
+        var hookLatencies: [UInt64] = []
         var delivered = 0
         var errored = 0
         var lost = 0
@@ -214,6 +224,33 @@ struct Report {
         for event in events {
             let index = event.index
             let eventAnswers = harness.answers[index]
+            if case .hook(let variant) = event.kind {
+                if callsPerEvent[index] > 0 {
+                    checks.fail(Self.cHookNoCall, "hook event \(index): \(callsPerEvent[index]) AWS call(s)")
+                }
+                guard let answer = eventAnswers.first else {
+                    if harness.dispatchSeq[index] >= 0 {
+                        lost += 1
+                        checks.fail(Self.cAnsweredOnce, "hook event \(index) dispatched, never answered")
+                    }
+                    continue
+                }
+                if eventAnswers.count > 1 {
+                    duplicateAnswers += eventAnswers.count - 1
+                    checks.fail(Self.cAnsweredOnce, "hook event \(index) answered \(eventAnswers.count) times")
+                }
+                hookLatencies.append(answer.receivedNanoseconds - harness.dispatchNanoseconds[index])
+                if answer.isError {
+                    errored += 1
+                    checks.fail(Self.cHookResult, "hook event \(index): /error \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+                } else if let problem = Self.hookResultProblem(answer.body, expected: event, variant: variant) {
+                    mismatchedEvents.insert(index)
+                    checks.fail(Self.cHookResult, "hook event \(index) (\(event.kind.name)): \(problem)")
+                } else {
+                    delivered += 1
+                }
+                continue
+            }
             retriesSeen += max(0, callsPerEvent[index] - 1)
             duplicates += max(0, accepted[index] - 1)
             if clean && harness.answers[index].first != nil && callsPerEvent[index] != 1 {
@@ -257,11 +294,13 @@ struct Report {
 
         // Measurements.
         latencies.sort()
-        func percentile(_ p: Double) -> Double? {
-            guard !latencies.isEmpty else { return nil }
-            let rank = max(1, Int((p * Double(latencies.count)).rounded(.up)))
-            return Double(latencies[min(rank, latencies.count) - 1]) / 1e6
+        hookLatencies.sort()
+        func percentile(_ p: Double, of sorted: [UInt64]) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            let rank = max(1, Int((p * Double(sorted.count)).rounded(.up)))
+            return Double(sorted[min(rank, sorted.count) - 1]) / 1e6
         }
+        func percentile(_ p: Double) -> Double? { percentile(p, of: latencies) }
         let mainStartMs = harness.firstNextNanoseconds.map { Double($0 - harness.spawnNanoseconds) / 1e6 }
         let startSamples = (extraStartSamples + [mainStartMs].compactMap { $0 }).sorted()
         let startMs = startSamples.isEmpty ? nil : startSamples[(startSamples.count - 1) / 2]  // median (lower)
@@ -281,9 +320,11 @@ struct Report {
         measured["p99Ms"] = percentile(0.99)
         measured["peakRSSMB"] = peakRSSMB
         measured["zipMB"] = zipMB
+        measured["hookP99Ms"] = percentile(0.99, of: hookLatencies)
+        let targetList = Self.targets + (hookCount > 0 ? Self.hookTargets : [])
         var missed: [JSONValue] = []
         var unmeasured: [JSONValue] = []
-        for (name, limit) in Self.targets {
+        for (name, limit) in targetList {
             if let value = measured[name] {
                 if value > limit { missed.append(.string(name)) }
             } else {
@@ -293,7 +334,11 @@ struct Report {
 
         var mix = JSONObject()
         for variant in Variant.allCases {
-            mix.append(variant.rawValue, .number(String(events.filter { $0.variant == variant }.count)))
+            mix.append(variant.rawValue, .number(String(events.filter { $0.kind == .config(variant) }.count)))
+        }
+        var hookMix = JSONObject()
+        for variant in HookVariant.allCases {
+            hookMix.append(variant.rawValue, .number(String(events.filter { $0.kind == .hook(variant) }.count)))
         }
         var faults = JSONObject()
         faults.append("rate", number(options.faultRate, 3))
@@ -306,7 +351,7 @@ struct Report {
             errorTypeObject.append(type, .number(String(count)))
         }
         var targets = JSONObject()
-        for (name, limit) in Self.targets {
+        for (name, limit) in targetList {
             targets.append(name, number(limit, 3))
         }
 
@@ -322,6 +367,19 @@ struct Report {
         out.append("p99Ms", optionalNumber(percentile(0.99), 3))
         out.append("maxMs", optionalNumber(latencies.last.map { Double($0) / 1e6 }, 3))
         out.append("meanMs", optionalNumber(meanMs, 3))
+        if hookCount > 0 {
+            // The hook decision: hook event in (the /next reply written) → hook result received on /response.
+            var hook = JSONObject()
+            hook.append("events", .number(String(hookCount)))
+            hook.append("mix", .object(hookMix))
+            hook.append("p50Ms", optionalNumber(percentile(0.50, of: hookLatencies), 3))
+            hook.append("p90Ms", optionalNumber(percentile(0.90, of: hookLatencies), 3))
+            hook.append("p99Ms", optionalNumber(percentile(0.99, of: hookLatencies), 3))
+            hook.append("maxMs", optionalNumber(hookLatencies.last.map { Double($0) / 1e6 }, 3))
+            hook.append("meanMs", optionalNumber(
+                hookLatencies.isEmpty ? nil : Double(hookLatencies.reduce(0, +)) / Double(hookLatencies.count) / 1e6, 3))
+            out.append("hook", .object(hook))
+        }
         out.append("firstEventMs", optionalNumber(answeredIndices.first.map {
             Double(harness.answers[$0][0].receivedNanoseconds - harness.dispatchNanoseconds[$0]) / 1e6 }, 3))
         out.append("eventsPerSecond", optionalNumber(eventsPerSecond, 1))
@@ -384,6 +442,7 @@ struct Report {
 
     /// `nil` when `evaluation` is exactly what rule-semantics.md §2 requires for the event, else what differs.
     static func evaluationProblem(_ evaluation: JSONValue, expected event: PlannedEvent) -> String? {
+        guard case .config(let variant) = event.kind else { return "PutEvaluations during a hook invocation" }
         guard let object = evaluation.objectValue else { return "evaluation is not an object" }
         var problems: [String] = []
         if object["ComplianceResourceType"]?.stringValue != EventPlan.resourceType {
@@ -393,8 +452,8 @@ struct Report {
             problems.append("ComplianceResourceId \(String(describing: object["ComplianceResourceId"])) != \(event.resourceID)")
         }
         let compliance = object["ComplianceType"]?.stringValue
-        if compliance != event.variant.expectedCompliance {
-            problems.append("ComplianceType \(compliance ?? "missing") != \(event.variant.expectedCompliance)")
+        if compliance != variant.expectedCompliance {
+            problems.append("ComplianceType \(compliance ?? "missing") != \(variant.expectedCompliance)")
         }
         if let text = object["OrderingTimestamp"]?.numberText, let seconds = Double(text) {
             let milliseconds = Int64((seconds * 1_000).rounded())
@@ -421,19 +480,47 @@ struct Report {
 
     /// `nil` when the `/response` body is the handler's summary of exactly this event's one evaluation.
     static func responseProblem(_ body: [UInt8], expected event: PlannedEvent) -> String? {
+        guard case .config(let variant) = event.kind else { return "not a Config event" }
         guard let document = try? JSONParser.parse(body), document.objectValue != nil else {
             return "response body is not a JSON object: \(String(decoding: body.prefix(200), as: UTF8.self))"
         }
         if document["evaluationsPut"]?.numberText != "1" {
             return "evaluationsPut \(String(describing: document["evaluationsPut"]))"
         }
-        if document["compliance"]?[event.variant.expectedCompliance]?.numberText != "1" {
-            return "compliance \(String(describing: document["compliance"])) lacks \(event.variant.expectedCompliance): 1"
+        if document["compliance"]?[variant.expectedCompliance]?.numberText != "1" {
+            return "compliance \(String(describing: document["compliance"])) lacks \(variant.expectedCompliance): 1"
         }
         if document["messageType"]?.stringValue != "ConfigurationItemChangeNotification" {
             return "messageType \(String(describing: document["messageType"]))"
         }
         return nil
+    }
+
+    /// `nil` when the `/response` body is exactly the §9 hook result for this hook event: `hookStatus`, `errorCode`
+    /// only when FAILED, the echoed `clientRequestToken`, a 1…1024-unit message naming the logical id, nothing else.
+    static func hookResultProblem(_ body: [UInt8], expected event: PlannedEvent, variant: HookVariant) -> String? {
+        guard let document = try? JSONParser.parse(body), let object = document.objectValue else {
+            return "response body is not a JSON object: \(String(decoding: body.prefix(200), as: UTF8.self))"
+        }
+        var problems: [String] = []
+        if object["hookStatus"]?.stringValue != variant.expectedStatus {
+            problems.append("hookStatus \(String(describing: object["hookStatus"])) != \(variant.expectedStatus)")
+        }
+        if object["errorCode"]?.stringValue != variant.expectedErrorCode {
+            problems.append("errorCode \(String(describing: object["errorCode"])) != \(variant.expectedErrorCode ?? "absent")")
+        }
+        if object["clientRequestToken"]?.stringValue != event.resultToken {
+            problems.append("clientRequestToken \(String(describing: object["clientRequestToken"])) != \(event.resultToken)")
+        }
+        let message = object["message"]?.stringValue ?? ""
+        if message.isEmpty || message.utf16.count > 1024 || !message.contains(event.resourceID) {
+            problems.append("message \(message.debugDescription) (1…1024 units naming \(event.resourceID))")
+        }
+        let allowed: Set<String> = ["hookStatus", "errorCode", "message", "clientRequestToken"]
+        for key in object.keys where !allowed.contains(key) {
+            problems.append("unknown member \(key)")
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// `nil` when the Authorization header and its companions have the SigV4 shape AWS Config expects.

@@ -29,11 +29,15 @@ struct Options {
     var quiet = false
     /// Extra spawn → first /next measurements before the main run (startMs is the median with the main run's).
     var startSamples = 4
+    /// CloudFormation hook events interleaved with the change events (0: none).
+    var hookEvents = 0
+    var hookPayloadPath = "events/hook-create-host.json"
 
     static let usage = """
         usage: BenchHarness --bootstrap PATH [--events N] [--seed S] [--faults P] [--soak] [--deadline-ms MS]
                             [--payload FILE] [--zip FILE] [--log FILE] [--log-level LEVEL] [--wrap ARG]...
                             [--env NAME=VALUE]... [--start-samples K] [--no-verify-signatures] [--quiet]
+                            [--hook-events N] [--hook-payload FILE]
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -72,6 +76,10 @@ struct Options {
                 let pair = try value(argument)
                 guard let equals = pair.firstIndex(of: "=") else { throw HarnessError("--env: NAME=VALUE") }
                 options.extraEnvironment.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+            case "--hook-events":
+                guard let count = Int(try value(argument)), count >= 0 else { throw HarnessError("--hook-events: 0 or more") }
+                options.hookEvents = count
+            case "--hook-payload": options.hookPayloadPath = try value(argument)
             case "--no-verify-signatures": options.verifySignatures = false
             case "--quiet": options.quiet = true
             case "--start-samples":
@@ -116,9 +124,12 @@ do {
 let events: [PlannedEvent]
 do {
     let started = monotonicNanoseconds()
-    events = try EventPlan.build(templatePath: options.payloadPath, count: options.events, seed: options.seed)
+    let changeEvents = try EventPlan.build(templatePath: options.payloadPath, count: options.events, seed: options.seed)
+    let hookEvents = options.hookEvents == 0
+        ? [] : try EventPlan.buildHooks(templatePath: options.hookPayloadPath, count: options.hookEvents, seed: options.seed)
+    events = EventPlan.interleave(changeEvents, hookEvents)
     if !options.quiet {
-        log("\(events.count) events built in \((monotonicNanoseconds() - started) / 1_000_000) ms from \(options.payloadPath)")
+        log("\(events.count) events (\(hookEvents.count) hook) built in \((monotonicNanoseconds() - started) / 1_000_000) ms from \(options.payloadPath)")
     }
 } catch {
     log("\(error)")
