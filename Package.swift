@@ -18,10 +18,14 @@ import PackageDescription
 let package = Package(
     name: "pid-mode-rule",
     products: [
-        .executable(name: "bootstrap", targets: ["Bootstrap"])
+        .executable(name: "bootstrap", targets: ["Bootstrap"]),
+        // The pre-deploy checker (rule-semantics §10); never linked into `bootstrap` (scripts/check-linkage).
+        .executable(name: "pidmode-check", targets: ["PidModeCheck"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2")
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -48,6 +52,14 @@ let package = Package(
                 "LambdaRuntime", "ConfigRule", "DeployHook", "ExceptionsSource", "AWSClient", "CurlHTTP", "StructuredLogging", "JSON",
                 "Metrics",
             ]
+        ),
+
+        // The `pidmode-check` command: readers for task-definition JSON, CloudFormation JSON/YAML, Terraform plan JSON
+        // and HCL, the findings and their text/JSON/SARIF writers (IaCScan); argument parsing and exit status (PidModeCheck).
+        .target(name: "IaCScan", dependencies: ["PidModePolicy", "JSON", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "PidModeCheck",
+            dependencies: ["IaCScan", "PidModePolicy", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
@@ -81,6 +93,7 @@ let package = Package(
             name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "JSON", "LoopbackHTTPServer", "TestSupport"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "IaCScanTests", dependencies: ["IaCScan", "PidModePolicy", "JSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
