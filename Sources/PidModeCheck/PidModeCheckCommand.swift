@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IaCScan
+import PidModePolicy
 
 /// `pidmode-check`: the pid-mode decision on files, before deploy (rule-semantics §10).
 ///
@@ -39,7 +40,7 @@ struct PidModeCheckCommand: ParsableCommand {
     var exceptions: String?
 
     @Option(name: .customLong("max-exception-days"), help: "Exceptions expiring further ahead than this are invalid.")
-    var maxExceptionDays: Int = 365
+    var maxExceptionDays: Int = ExceptionRegistry.defaultMaxExceptionDays
 
     @Option(name: .customLong("account-id"), help: "Account the templates deploy to (for exceptions with accountIds).")
     var accountID: String?
@@ -51,7 +52,6 @@ struct PidModeCheckCommand: ParsableCommand {
     var maxFileBytes: Int = FileScanner.Limits().maximumFileBytes
 
     func validate() throws {
-        guard maxExceptionDays > 0 else { throw ValidationError("--max-exception-days must be positive") }
         guard maxFileBytes > 0 else { throw ValidationError("--max-file-bytes must be positive") }
     }
 
@@ -60,7 +60,9 @@ struct PidModeCheckCommand: ParsableCommand {
         switch ExceptionsLoader.evaluator(
             path: exceptions, maxExceptionDays: maxExceptionDays, accountID: accountID, region: region)
         {
-        case .success(let loaded): evaluator = loaded
+        case .success(let loaded, let warnings):
+            evaluator = loaded
+            for warning in warnings { FileHandle.standardError.write(Data("pidmode-check: warning: \(warning)\n".utf8)) }
         case .failure(let message):
             FileHandle.standardError.write(Data("pidmode-check: \(message)\n".utf8))
             throw ExitCode(2)
