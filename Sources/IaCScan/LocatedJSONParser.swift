@@ -1,3 +1,5 @@
+import JSON
+
 /// An RFC 8259 JSON parser that keeps the line and column of every value and key (``SourceNode``).
 ///
 /// Separate from the `JSON` target's parser, which the Lambda uses and which stays lean. Never traps: malformed
@@ -101,101 +103,51 @@ struct LocatedJSONParser {
         guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
+    /// A string or number literal: its extent is found here, its value (escapes, UTF-8, number grammar) comes from
+    /// the `JSON` target's parser, so both parsers read literals alike.
+    private mutating func parseLiteral(to end: Int) throws(SyntaxError) -> JSONValue {
+        let start = index
+        do {
+            let value = try JSONParser.parse(Array(UnsafeBufferPointer(rebasing: bytes[start..<end])))
+            index = end
+            return value
+        } catch {
+            index = start + error.offset
+            throw failure(error.reason)
+        }
+    }
+
     private mutating func parseString() throws(SyntaxError) -> String {
-        index += 1  // opening quote
-        var utf8: [UInt8] = []
-        var start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
+        var end = index + 1
+        while end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "\\"): end += 2
             case UInt8(ascii: "\""):
-                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                index += 1
-                guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+                guard case .string(let text) = try parseLiteral(to: end + 1) else { throw failure("expected a string") }
                 return text
-            case UInt8(ascii: "\\"):
-                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                index += 1
-                try appendEscape(into: &utf8)
-                start = index
             case 0..<0x20:
-                throw failure("unescaped control character in a string")
-            default:
-                index += 1
+                return try parseLiteral(to: end + 1).stringValue ?? ""  // the JSON parser names the control character
+            default: end += 1
             }
         }
+        index = bytes.count
         throw failure("unterminated string")
     }
 
-    private mutating func appendEscape(into output: inout [UInt8]) throws(SyntaxError) {
-        guard index < bytes.count else { throw failure("unterminated escape") }
-        let byte = bytes[index]
-        index += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
-        case UInt8(ascii: "u"):
-            let first = try parseHex4()
-            var scalarValue = UInt32(first)
-            if (0xD800...0xDBFF).contains(first) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw failure("lone high surrogate in \\u escape") }
-                index += 2
-                let second = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(second) else { throw failure("invalid low surrogate in \\u escape") }
-                scalarValue = 0x10000 + ((UInt32(first) - 0xD800) << 10) + (UInt32(second) - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(first) {
-                throw failure("lone low surrogate in \\u escape")
-            }
-            guard let scalar = Unicode.Scalar(scalarValue) else { throw failure("invalid \\u escape") }
-            UTF8.encode(scalar) { output.append($0) }
-        default:
-            throw failure("invalid escape character")
-        }
-    }
-
-    private mutating func parseHex4() throws(SyntaxError) -> UInt16 {
-        guard index + 4 <= bytes.count else { throw failure("truncated \\u escape") }
-        var value: UInt16 = 0
-        for _ in 0..<4 {
-            guard let digit = hexDigit(bytes[index]) else { throw failure("invalid hex digit in \\u escape") }
-            value = value << 4 | UInt16(digit)
-            index += 1
-        }
-        return value
-    }
-
     private mutating func parseNumber() throws(SyntaxError) -> String {
-        let start = index
-        _ = consumeIf(UInt8(ascii: "-"))
-        guard index < bytes.count else { throw failure("truncated number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else if isDigit(bytes[index]) {
-            skipDigits()
-        } else {
-            throw failure("invalid number")
+        var end = index
+        while end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                end += 1
+            default:
+                guard case .number(let text) = try parseLiteral(to: end) else { throw failure("invalid number") }
+                return text
+            }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("digit expected after '.'") }
-            skipDigits()
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("digit expected in exponent") }
-            skipDigits()
-        }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-    }
-
-    private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        guard case .number(let text) = try parseLiteral(to: end) else { throw failure("invalid number") }
+        return text
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(SyntaxError) {
@@ -225,18 +177,5 @@ struct LocatedJSONParser {
 
     private mutating func failure(_ reason: String) -> SyntaxError {
         SyntaxError(position: here(), message: reason)
-    }
-}
-
-func isDigit(_ byte: UInt8) -> Bool {
-    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-}
-
-func hexDigit(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }
