@@ -42,7 +42,7 @@ enum IaCHarness {
 
     static func runJSON(_ bytes: [UInt8]) {
         let located: SourceNode?
-        do {
+        do throws(SyntaxError) {
             located = try LocatedJSONParser.parse(bytes)
         } catch {
             checkPosition(error.position, "JSON error")
@@ -61,7 +61,7 @@ enum IaCHarness {
 
     static func runYAML(_ bytes: [UInt8]) {
         guard let text = String(validating: bytes, as: UTF8.self) else { return }
-        do {
+        do throws(SyntaxError) {
             checkDocuments(try YAMLDocumentReader.parse(text))
         } catch {
             checkPosition(error.position, "YAML error")
@@ -70,7 +70,7 @@ enum IaCHarness {
 
     static func runHCL(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
-            do {
+            do throws(SyntaxError) {
                 let tokens = try HCLLexer.tokenize(buffer)
                 var previous = SourcePosition.start
                 for token in tokens {
@@ -82,7 +82,7 @@ enum IaCHarness {
             } catch {
                 checkPosition(error.position, "HCL lexer error")
             }
-            do {
+            do throws(SyntaxError) {
                 checkSites(try TerraformHCLReader.sites(in: buffer, file: "fuzz.tf"), format: .terraform)
             } catch {
                 checkPosition(error.position, "HCL error")
@@ -93,7 +93,7 @@ enum IaCHarness {
     static func checkDocuments(_ documents: [SourceNode]) {
         for document in documents {
             checkSites(TerraformPlanReader.sites(in: document, file: "fuzz"), format: .terraformPlan)
-            do {
+            do throws(SyntaxError) {
                 checkSites(try CloudFormationReader.sites(in: document, file: "fuzz"), format: .cloudFormation)
             } catch {
                 checkPosition(error.position, "CloudFormation error")
