@@ -11,7 +11,9 @@ import threading
 from .compliance import ComplianceStore, PageTokens
 from .config_ops import ConfigData, EvaluationStore, HistoryStore
 from .control import ControlAPI, ControlHandler
+from .ecs_ops import EcsData
 from .fake_config import ConfigHandler, ConfigService
+from .fake_ecs import EcsHandler, EcsService
 from .fake_sts import CredentialStore, StsClock, StsHandler, StsService
 from .faults import FaultQueues
 from .httputil import LoopbackServer
@@ -20,7 +22,7 @@ from .inventory import (TASKDEF, InventoryStore, load_rdk_configuration, normali
 from .journal import Journal, wall_ms
 from .model_check import ModelChecker
 from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE, RuntimeAPIHandler, RuntimeState
-from .sigv4_check import SigV4Verifier
+from .sigv4_check import BASE_ACCOUNT, SigV4Verifier
 from .tls_certs import SERVER_DNS_NAME, WRONG_DNS_NAME, generate as generate_tls_material
 from .tls_server import ProtocolRange, TlsConnectionLog, TlsLoopbackServer, server_context
 from .traffic import TrafficModel
@@ -32,6 +34,7 @@ DEFAULT_SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE+/=emulator"
 DEFAULT_REGION = "us-west-2"
 SEED_HISTORY = "payloads/derived_get-resource-config-history_response_ecs-taskdef_pidmode-host.json"
 CONFIG_MODEL = os.path.join("config", "2014-11-12", "service-2.json")
+ECS_MODEL = os.path.join("ecs", "2014-11-13", "service-2.json")
 DEFAULT_RULE_NAME = "ecs-task-definition-pid-mode-custom"
 
 # The HTTPS listeners of --tls, each serving an existing service on https://localhost:<port>:
@@ -107,6 +110,26 @@ def default_compliance():
     ]}
 
 
+def default_ecs_state():
+    """The seeded ECS state, consistent with ``default_inventory`` so that every revision scope
+    decides something different for it (rule-semantics §7):
+
+    - ``testtaskdef``: 1 INACTIVE, **2** ACTIVE (the latest; host) - used by nothing;
+    - ``webapp``: **3** ACTIVE - the PRIMARY deployment of service ``web`` in cluster ``default``;
+    - ``batch-worker``: **1** ACTIVE - used by nothing;
+    - ``legacy-agent``: **4** INACTIVE (host) - still run by a task in cluster ``default``; 5 ACTIVE.
+    """
+    return {
+        "taskDefinitions": {"testtaskdef": {"1": "INACTIVE", "2": "ACTIVE"}, "webapp": {"3": "ACTIVE"},
+                            "batch-worker": {"1": "ACTIVE"},
+                            "legacy-agent": {"4": "INACTIVE", "5": "ACTIVE"}},
+        "clusters": [{"name": "default",
+                      "tasks": [{"taskDefinition": "legacy-agent:4"}],
+                      "services": [{"name": "web", "deployments": [
+                          {"status": "PRIMARY", "taskDefinition": "webapp:3"}]}]}],
+    }
+
+
 def event_rule_and_token(event):
     """``(configRuleName, resultToken)`` of a Lambda event (bytes or object), else Nones."""
     if isinstance(event, (bytes, bytearray)):
@@ -157,6 +180,8 @@ class Emulator:
         self.log = log or (lambda line: None)
         self.journal = Journal()
         self.model = ModelChecker(os.path.join(self.models_dir, CONFIG_MODEL))
+        self.ecs_model = ModelChecker(os.path.join(self.models_dir, ECS_MODEL), "ecs")
+        self.ecs_faults = FaultQueues(self.journal.lock)
         self.config_faults = FaultQueues(self.journal.lock)
         self.runtime_faults = FaultQueues(self.journal.lock)
         self.sts_faults = FaultQueues(self.journal.lock)
@@ -180,6 +205,12 @@ class Emulator:
                                     self.log, traffic=self.traffic)
         self.sts = StsService(self.journal, sts_verifier, self.sts_faults, self.sts_store,
                               self.log)
+        # ECS, like Config, accepts the base credentials and temporary ones issued by STS.
+        ecs_verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "ecs",
+                                     resolver=self.sts_store.lookup)
+        self.ecs = EcsService(self.journal, ecs_verifier, self.ecs_model, self.ecs_faults,
+                              EcsData(lock, PageTokens(lock), region, BASE_ACCOUNT,
+                                      default_ecs_state()), self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
         self.control = ControlAPI(self)
         self.tls_enabled = tls
@@ -196,8 +227,9 @@ class Emulator:
         self.config_server = LoopbackServer(ConfigHandler, config_service=self.config)
         self.control_server = LoopbackServer(ControlHandler, control_api=self.control)
         self.sts_server = LoopbackServer(StsHandler, sts_service=self.sts)
+        self.ecs_server = LoopbackServer(EcsHandler, ecs_service=self.ecs)
         for server in (self.runtime_server, self.config_server, self.control_server,
-                       self.sts_server):
+                       self.sts_server, self.ecs_server):
             self._serve(server)
         if self.tls_enabled:
             self._start_tls()
@@ -239,6 +271,7 @@ class Emulator:
                 "configEndpoint": f"http://127.0.0.1:{self.config_server.port}",
                 "control": f"http://127.0.0.1:{self.control_server.port}",
                 "stsEndpoint": f"http://127.0.0.1:{self.sts_server.port}",
+                "ecsEndpoint": f"http://127.0.0.1:{self.ecs_server.port}",
                 "region": self.region, **self.credentials}
         if self.tls_material is not None:
             info["tls"] = {"caFile": self.tls_material.ca_file,
@@ -262,10 +295,12 @@ class Emulator:
         return self.runtime.enqueue(event, timeout_ms, trace_id, header_case, request_id)
 
     def restore_data(self):
-        """Restore the seeded Config data (history, inventory, marks, compliance results) and
-        forget result-token mappings and page tokens; calls and evaluations are kept."""
+        """Restore the seeded Config data (history, inventory, marks, compliance results) and the
+        seeded ECS state; forget result-token mappings and page tokens; calls and evaluations are
+        kept."""
         with self.journal.lock:
             self.config.data.reset()
+            self.ecs.data.reset()
 
     def register_role(self, role_arn, trusts=True, max_session_duration=None):
         """Register a role STS may assume (``trusts=False``: AssumeRole is AccessDenied)."""
@@ -284,7 +319,9 @@ class Emulator:
             self.traffic.reset()
             self.runtime_faults.clear()
             self.sts_faults.clear()
+            self.ecs_faults.clear()
             self.config.clear()
+            self.ecs.clear()
             self.sts.clear()
             self.sts_store.clear_roles()
             self.sts_clock.offset_seconds = 0.0

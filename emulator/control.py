@@ -8,7 +8,8 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /invocations/<id>    ?wait=<seconds> blocks until answered (or timeout)
     GET  /calls               ?operation=&traceHeader= (alias traceId=)  recorded Config calls
     GET  /evaluations         ?traceHeader= (alias traceId=)  accepted evaluations
-    POST /faults              {"operation": "PutEvaluations"|"*"|"AssumeRole", "faults": [...], "replace"?}
+    POST /faults              {"operation": "PutEvaluations"|"*"|"AssumeRole"|"ListTasks"|…, "faults": [...],
+                               "service"?: "ecs" (for "*"), "replace"?}  ECS operations go to ECS's queues
     POST /traffic             {"preset": "none"|"mid"|"slow"|"storm", "operations"?: {op|"*": settings}}
                               Config latency and throttling model (emulator/traffic.py); /reset restores
                               the CLI's --traffic
@@ -39,6 +40,12 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     POST /clock               {"offsetSeconds": n}  shift the STS clock (credential expiry only)
     GET  /clock               {"offsetSeconds", "now", "nowIso"}
     GET  /tls/connections     ?listener=  every TLS handshake of the HTTPS listeners (``--tls``)
+    POST /ecs/state           the fake ECS's task definitions, clusters, tasks, services (ecs_ops docstring)
+    GET  /ecs/state           that state and its counts
+    GET  /ecs/calls           ?operation=&traceHeader= (alias traceId=)  recorded ECS calls
+    POST /scopes/generate     {"families"?: 50, "revisions"?: 2000, "keepActive"?: 20, "deregisteredEvery"?: 10,
+                               "hostEvery"?: 7, "clusters"?: 3, "tasksPerFamily"?: 60}  replaces the Config
+                               inventory and the ECS state with one generated account (scope_account.py)
     GET  /info                the start-up line's JSON
     POST /reset               clear everything; restore the seeded defaults
 
@@ -50,6 +57,7 @@ import json
 import re
 
 from .compliance import ComplianceError, normalize_result
+from .ecs_ops import EcsStateError
 from .fake_sts import (DEFAULT_MAX_SESSION_DURATION, MAX_DURATION, MIN_DURATION, OPERATIONS as
                        STS_OPERATIONS, ROLE_ARN_PATTERN, ROLE_ARN_RE, STS_KINDS)
 from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
@@ -58,6 +66,7 @@ from .httputil import BaseHandler
 from .inventory import ITEM_STATUSES, TASKDEF, InventoryError, generate_items, normalize_item
 from .model_check import ShapeWalker
 from .runtime_api import DEFAULT_TIMEOUT_MS, GENERATE
+from .scope_account import generate_account
 
 MAX_WAIT_SECONDS = 600
 MAX_GENERATED_ITEMS = 1_000_000
@@ -127,6 +136,10 @@ class ControlAPI:
             ("GET", r"/state", self.state),
             ("GET", r"/journal", self.journal),
             ("GET", r"/tls/connections", self.tls_connections),
+            ("POST", r"/ecs/state", self.set_ecs_state),
+            ("GET", r"/ecs/state", self.get_ecs_state),
+            ("GET", r"/ecs/calls", self.ecs_calls),
+            ("POST", r"/scopes/generate", self.generate_scope_account),
             ("GET", r"/info", self.info),
             ("POST", r"/reset", self.reset),
         ]
@@ -196,9 +209,17 @@ class ControlAPI:
             self.emu.sts_faults.add(operation, faults, replace=bool(payload.get("replace")))
             return {"operation": operation,
                     "queued": self.emu.sts_faults.snapshot().get(operation, [])}
+        if payload.get("service") == "ecs" or (
+                isinstance(operation, str) and operation != "*" and
+                not self.emu.model.has_operation(operation) and
+                self.emu.ecs_model.has_operation(operation)):
+            faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS)
+            self.emu.ecs_faults.add(operation, faults, replace=bool(payload.get("replace")))
+            return {"operation": operation, "service": "ecs",
+                    "queued": self.emu.ecs_faults.snapshot().get(operation, [])}
         if not isinstance(operation, str) or not (operation == "*" or
                                                   self.emu.model.has_operation(operation)):
-            raise ControlError(f"operation must be a Config operation name, '*' or an STS "
+            raise ControlError(f"operation must be a Config or ECS operation name, '*' or an STS "
                                f"operation ({', '.join(STS_OPERATIONS)}): {operation!r}")
         faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS)
         self.emu.config_faults.add(operation, faults, replace=bool(payload.get("replace")))
@@ -216,6 +237,7 @@ class ControlAPI:
 
     def list_faults(self, query, body):
         return {"config": self.emu.config_faults.snapshot(),
+                "ecs": self.emu.ecs_faults.snapshot(),
                 "runtime": self.emu.runtime_faults.snapshot(),
                 "sts": self.emu.sts_faults.snapshot()}
 
@@ -388,6 +410,38 @@ class ControlAPI:
 
     def get_clock(self, query, body):
         return self.emu.sts_clock.view()
+
+    # ------------------------------------------------------------------ ECS
+
+    def set_ecs_state(self, query, body):
+        try:
+            return self.emu.ecs.data.set_state(_require_object(body))
+        except EcsStateError as exc:
+            raise ControlError(str(exc)) from None
+
+    def get_ecs_state(self, query, body):
+        return self.emu.ecs.data.snapshot()
+
+    def ecs_calls(self, query, body):
+        return self.emu.ecs.calls(query.get("operation"), _trace_filter(query))
+
+    def generate_scope_account(self, query, body):
+        payload = _require_object(body)
+        options = {name: _int_field(payload, key, default, low) for name, key, default, low in (
+            ("families", "families", 50, 1), ("revisions", "revisions", 2000, 1),
+            ("keep_active", "keepActive", 20, 0), ("deregistered_every", "deregisteredEvery", 10, 0),
+            ("host_every", "hostEvery", 7, 0), ("clusters", "clusters", 3, 1),
+            ("tasks_per_family", "tasksPerFamily", 60, 0))}
+        if options["revisions"] > MAX_GENERATED_ITEMS or options["revisions"] < options["families"]:
+            raise ControlError(f"revisions must be >= families and <= {MAX_GENERATED_ITEMS}")
+        items, state, summary = generate_account(self.emu.taskdef_template, region=self.emu.region,
+                                                 **options)
+        self.emu.config.data.inventory.put(items, replace=True)
+        try:
+            summary["ecs"] = self.emu.ecs.data.set_state(state)
+        except EcsStateError as exc:
+            raise ControlError(str(exc)) from None
+        return summary
 
     # ------------------------------------------------------------------ misc
 

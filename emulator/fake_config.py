@@ -56,6 +56,12 @@ class ConfigService(RecordedService):
     CALL_EVENT = "config-call"
     REPLY_EVENT = "config-reply"
     REPLY = ConfigReply
+    # What differs between the awsJson services built on this class (``fake_ecs.EcsService``):
+    # the operation table, the operation context type and the names in messages and log lines.
+    OPERATIONS = config_ops.OPERATIONS
+    CONTEXT = OperationContext
+    SERVICE_LABEL = "Config"
+    LOG_NAME = "config"
 
     def __init__(self, journal, verifier, model, faults, data, log=None, traffic=None):
         """``verifier``: SigV4Verifier; ``model``: ModelChecker; ``faults``: FaultQueues keyed
@@ -121,8 +127,9 @@ class ConfigService(RecordedService):
                                   f"{request.method} {request.path}: only POST / is served", 404)
         if operation is None or not self.model.has_operation(operation):
             return ConfigApiError("UnknownOperationException",
-                                  f"X-Amz-Target {call['target']!r} is not a Config operation")
-        if operation not in config_ops.OPERATIONS:
+                                  f"X-Amz-Target {call['target']!r} is not a {self.SERVICE_LABEL} "
+                                  "operation")
+        if operation not in self.OPERATIONS:
             return ConfigApiError("UnknownOperationException",
                                   f"{operation} is not implemented by the emulator")
         content_type = headers.get("content-type", "")
@@ -141,7 +148,7 @@ class ConfigService(RecordedService):
         ``ValidationException`` listing the model errors, else None.
         """
         errors, warnings = self.model.validate_input(call["operation"], call["body"])
-        check = config_ops.OPERATIONS[call["operation"]].check
+        check = self.OPERATIONS[call["operation"]].check
         semantic = check(call["body"], self.data) if check and not errors else []
         errors = errors + [f"semantic: {e.error_type}: {e.message}" for e in semantic]
         if semantic:
@@ -178,9 +185,9 @@ class ConfigService(RecordedService):
 
     def _answer(self, call, context, identity, fault):
         """Run the operation's handler; map ConfigApiError to an error reply."""
-        ctx = OperationContext(body=call["body"], call=call, data=self.data, fault=fault)
+        ctx = self.CONTEXT(body=call["body"], call=call, data=self.data, fault=fault)
         try:
-            reply = ConfigReply(200, config_ops.OPERATIONS[call["operation"]].run(ctx))
+            reply = ConfigReply(200, self.OPERATIONS[call["operation"]].run(ctx))
         except ConfigApiError as exc:
             reply = _error_reply(exc)
         if ctx.result:
@@ -195,7 +202,7 @@ class ConfigService(RecordedService):
             extra += f" page={call['result']['pageSize']}"
         if call.get("principal") not in (None, "base"):
             extra += f" as={call['account']}"
-        return (f"config #{call['seq']} {call['operation']} -> {status} "
+        return (f"{self.LOG_NAME} #{call['seq']} {call['operation']} -> {status} "
                 f"sig={call['signature']}{extra}")
 
     def internal_failure_reply(self):

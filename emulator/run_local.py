@@ -41,6 +41,7 @@ import tempfile
 import time
 
 from .app import Emulator, stderr_log
+from .scope_demo import SCOPE_TABLE_KEY, print_scope_table
 
 BASE_ACCOUNT = "111111111111"
 SETTLE_SECONDS = 0.15  # after an answer, to catch calls made (wrongly) after it
@@ -102,6 +103,7 @@ def bootstrap_env(info, bootstrap, args):
         "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"],
         "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"],
         "AWS_ENDPOINT_URL_STS": info["stsEndpoint"],
+        "AWS_ENDPOINT_URL_ECS": info["ecsEndpoint"],
         "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -233,14 +235,20 @@ def register_roles(emu, raw, expected):
 
 
 def run_event(emu, proc, path, timeout, expected=None, metric_lines=None):
-    """Invoke one event file and collect what happened.
-
-    Returns ``{"invocation", "calls", "stsCalls", "evaluations", "stray", "died", "timedOut",
-    "roles", "metrics"}`` where ``stray`` are Config or STS calls made while the invocation ran
-    without its trace header and ``metrics`` the EMF documents the bootstrap wrote for it.
-    """
+    """``run_raw_event`` of an event file."""
     with open(path, "rb") as handle:
         raw = handle.read()
+    return run_raw_event(emu, proc, raw, timeout, expected, metric_lines)
+
+
+def run_raw_event(emu, proc, raw, timeout, expected=None, metric_lines=None):
+    """Invoke one event (raw bytes) on the seeded data and collect what happened.
+
+    Returns ``{"invocation", "calls", "stsCalls", "ecsCalls", "evaluations", "stray", "died",
+    "timedOut", "roles", "metrics"}`` where ``stray`` are Config, STS or ECS calls made while the
+    invocation ran without its trace header and ``metrics`` the EMF documents the bootstrap wrote
+    for it.
+    """
     emu.restore_data()  # same seeded inventory/compliance/history for every event
     roles = register_roles(emu, raw, expected)
     first_seq = emu.journal.last_seq
@@ -257,10 +265,12 @@ def run_event(emu, proc, path, timeout, expected=None, metric_lines=None):
         time.sleep(SETTLE_SECONDS)
     calls = [c for c in emu.config.calls() if c["seq"] > first_seq]
     sts_calls = [c for c in emu.sts.calls() if c["seq"] > first_seq]
+    ecs_calls = [c for c in emu.ecs.calls() if c["seq"] > first_seq]
     return {"invocation": emu.runtime.get(request_id),
             "calls": [c for c in calls if c["traceHeader"] == trace],
             "stsCalls": [c for c in sts_calls if c["traceHeader"] == trace],
-            "stray": sorted([c for c in calls + sts_calls if c["traceHeader"] != trace],
+            "ecsCalls": [c for c in ecs_calls if c["traceHeader"] == trace],
+            "stray": sorted([c for c in calls + sts_calls + ecs_calls if c["traceHeader"] != trace],
                             key=lambda c: c["seq"]),
             "evaluations": emu.config.data.evaluations.list(trace), "roles": roles,
             "metrics": metric_lines.for_request(request_id) if metric_lines else [],
@@ -293,6 +303,9 @@ def invariant_problems(result, expected=None):
         problems.append(f"{inv['answers']} answers for one request id")
     for call in result["calls"]:
         label = f"call #{call['seq']} {call['operation']}"
+        problems.extend(_call_problems(call, inv, label, "model errors", status_label=label))
+    for call in result.get("ecsCalls", []):
+        label = f"ECS call #{call['seq']} {call['operation']}"
         problems.extend(_call_problems(call, inv, label, "model errors", status_label=label))
     sts_status_expected = "stsCalls" in (expected or {})
     for call in result["stsCalls"]:
@@ -347,6 +360,9 @@ def expectation_problems(result, expected):
             problems.append(f"Config calls {operations}, expected {expected['calls']}")
     if "stsCalls" in expected:
         problems.extend(_sts_call_problems(result["stsCalls"], expected["stsCalls"]))
+    ecs_operations = [c["operation"] for c in result.get("ecsCalls", [])]
+    if ecs_operations != expected.get("ecsCalls", []):
+        problems.append(f"ECS calls {ecs_operations}, expected {expected.get('ecsCalls', [])}")
     problems.extend(_evaluation_problems(result["evaluations"], expected))
     if "hook" in expected:
         problems.extend(_hook_problems(inv, expected["hook"]))
@@ -499,6 +515,9 @@ def print_block(name, result, problems):
         status = "dropped" if call["dropped"] else call["status"]
         error = f" {call['errorType']}" if call.get("errorType") else ""
         print(f"   sts call: {call['operation']} {call['roleArn']} -> {status}{error}")
+    if result.get("ecsCalls"):
+        print(f"   ecs calls: {len(result['ecsCalls'])} ("
+              + ", ".join(c["operation"] or "?" for c in result["ecsCalls"]) + ")")
     operations = ", ".join(c["operation"] or "?" for c in result["calls"])
     accounts = sorted({c.get("account") or "?" for c in result["calls"]} - {BASE_ACCOUNT})
     print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else "")
@@ -561,7 +580,7 @@ def summary_row(name, result, problems):
     hook = hook_result(inv) if inv["state"] == "response" else None
     if hook is not None:
         verdicts = f"hook {hook.get('hookStatus')}" + (f" {hook['errorCode']}" if hook.get("errorCode") else "")
-    recorded = len(result["calls"]) + len(result["stsCalls"])
+    recorded = len(result["calls"]) + len(result["stsCalls"]) + len(result.get("ecsCalls", []))
     counted = [metric_values(d).get("AWSCalls") for d in result.get("metrics", [])]
     counted_text = "/".join(f"{c:g}" for c in counted if isinstance(c, (int, float))) or "-"
     return [name, "PASS" if not problems else "FAIL", outcome, verdicts, f"{recorded} / {counted_text}"]
@@ -641,6 +660,11 @@ def run(args):
             print_block(name, result, problems)
             rows.append(summary_row(name, result, problems))
             passed, failed = (passed + 1, failed) if not problems else (passed, failed + 1)
+        if not args.only and proc.poll() is None:
+            table_ok = print_scope_table(
+                emu, lambda raw: run_raw_event(emu, proc, raw, args.timeout, None, metric_lines), args.events,
+                expected.get(SCOPE_TABLE_KEY), invariant_problems)
+            passed, failed = (passed + 1, failed) if table_ok else (passed, failed + 1)
         died = proc.poll() is not None
         if died:
             print(f"bootstrap exited with code {proc.returncode}"

@@ -281,8 +281,8 @@ def expect_client_error(call, code, contains=None):
 
 @test
 def startup_line(h):
-    keys = {"runtimeAPI", "configEndpoint", "control", "stsEndpoint", "region", "accessKeyID",
-            "secretAccessKey", "sessionToken"}
+    keys = {"runtimeAPI", "configEndpoint", "control", "stsEndpoint", "ecsEndpoint", "region",
+            "accessKeyID", "secretAccessKey", "sessionToken"}
     check(set(h.info) == keys, f"start-up keys {sorted(h.info)}")
     check(h.startup_line.endswith("\n") and h.startup_line.count("\n") == 1, "one JSON line")
     check(h.info["runtimeAPI"].startswith("127.0.0.1:"), "runtimeAPI is host:port")
@@ -1436,7 +1436,9 @@ def main(argv=None):
     """Run ``TESTS`` (plain emulator), then ``TLS_TESTS`` (``--tls``); print PASS/FAIL lines
     and ``N passed, M failed``; return 0/1."""
     verbose = "-v" in (sys.argv[1:] if argv is None else argv)
-    passed, failed = run_tests(TESTS, Harness(), verbose)
+    from .selftest_ecs import ECS_TESTS  # imported here: it uses this module's helpers
+    last = TESTS.index(stdin_eof_stops_the_emulator)  # it ends the child: the ECS tests go before it
+    passed, failed = run_tests(TESTS[:last] + ECS_TESTS + TESTS[last:], Harness(), verbose)
     tls_passed, tls_failed = run_tests(TLS_TESTS, Harness(["--tls"]), verbose)
     passed, failed = passed + tls_passed, failed + tls_failed
     print(f"{passed} passed, {failed} failed")

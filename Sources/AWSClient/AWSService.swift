@@ -39,6 +39,14 @@ public struct AWSService: Sendable, Equatable {
         targetPrefix: "AmazonSSM",
         endpointEnvironmentVariable: "AWS_ENDPOINT_URL_SSM"
     )
+
+    /// Amazon ECS (serviceId `ECS`): the task-definition, cluster, task and service reads of the revision scopes.
+    public static let ecs = AWSService(
+        signingName: "ecs",
+        endpointPrefix: "ecs",
+        targetPrefix: "AmazonEC2ContainerServiceV20141113",
+        endpointEnvironmentVariable: "AWS_ENDPOINT_URL_ECS"
+    )
 }
 
 /// HTTP wire constants shared by every AWS protocol this client speaks (awsJson1_1 and STS's query protocol).

@@ -23,21 +23,16 @@ enum Startup {
             let aws = try AWSEnvironment(environment: environment)
             let endpoint = try Endpoint.resolve(for: .config, region: aws.region, environment: environment)
             let caBundle = CABundle.resolve(environment: environment, fileExists: ProcessEnvironment.isReadable)
-            let session: CurlSession
-            do {
-                session = try CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil)
-            } catch {
-                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
-            }
+            let configSession = try session(for: endpoint, caBundle: caBundle)
             logger.debug("Config endpoint resolved", [
                 "endpoint": .string(endpoint.url), "region": .string(aws.region),
                 "caBundle": .string(caBundle ?? "libcurl default"),
             ])
-            let client = AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: session)
+            let client = AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: configSession)
             // The periodic sweep's worker threads: one client (own kept-alive connection) each.
             var sweepWorkers: [ConfigService] = []
             for _ in 0..<sweepWorkerCount {
-                guard let workerSession = try? CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil) else {
+                guard let workerSession = try? session(for: endpoint, caBundle: caBundle) else {
                     break  // fewer workers only slows the sweep down
                 }
                 sweepWorkers.append(ConfigService(
@@ -45,15 +40,13 @@ enum Startup {
                 ))
             }
             let stsEndpoint = try Endpoint.resolve(for: .sts, region: aws.region, environment: environment)
-            let stsSession: CurlSession
-            do {
-                stsSession = try CurlSession(caBundlePath: stsEndpoint.url.hasPrefix("https://") ? caBundle : nil)
-            } catch {
-                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
-            }
+            let stsSession = try session(for: stsEndpoint, caBundle: caBundle)
             let roles = RoleCredentialsProvider(sts: STSClient(endpoint: stsEndpoint, environment: aws, session: stsSession))
+            let ecsEndpoint = try Endpoint.resolve(for: .ecs, region: aws.region, environment: environment)
+            let ecsSession = try session(for: ecsEndpoint, caBundle: caBundle)
+            let ecs = ECSService(client: AWSJSONClient(service: .ecs, endpoint: ecsEndpoint, environment: aws, session: ecsSession))
             return ConfigRuleHandler(
-                service: ConfigService(client: client), sweepWorkers: sweepWorkers, roles: roles, partition: aws.partition
+                service: ConfigService(client: client), sweepWorkers: sweepWorkers, ecs: ecs, roles: roles, partition: aws.partition
             )
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
@@ -88,13 +81,9 @@ enum Startup {
             }
             let endpoint = try Endpoint.resolve(for: .ssm, region: aws.region, environment: environment)
             let caBundle = CABundle.resolve(environment: environment, fileExists: ProcessEnvironment.isReadable)
-            let session: CurlSession
-            do {
-                session = try CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil)
-            } catch {
-                throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
-            }
-            let ssm = SSMClient(client: AWSJSONClient(service: .ssm, endpoint: endpoint, environment: aws, session: session))
+            let ssm = SSMClient(client: AWSJSONClient(
+                service: .ssm, endpoint: endpoint, environment: aws, session: try session(for: endpoint, caBundle: caBundle)
+            ))
             return HookHandler(region: aws.region, exceptions: ExceptionsReader(ssm: ssm, environmentParameterName: parameter))
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
@@ -102,6 +91,15 @@ enum Startup {
             throw error
         } catch {
             throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+        }
+    }
+
+    /// A kept-alive libcurl handle for one endpoint (the CA bundle only for HTTPS).
+    private static func session(for endpoint: Endpoint, caBundle: String?) throws(ErrorResponse) -> CurlSession {
+        do {
+            return try CurlSession(caBundlePath: endpoint.url.hasPrefix("https://") ? caBundle : nil)
+        } catch {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: "libcurl set-up failed: \(error)")
         }
     }
 }

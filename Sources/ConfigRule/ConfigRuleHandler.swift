@@ -9,19 +9,24 @@ import StructuredLogging
 public final class ConfigRuleHandler {
     private let service: ConfigService
     private let sweepWorkers: [ConfigService]
+    private let scopes: RevisionScopeLoader
     private let roles: RoleCredentialsProvider?
     private let partition: String
 
     /// - Parameters:
     ///   - sweepWorkers: one service (own connection) per thread that reads and delivers pages of the periodic sweep
     ///     while `service` lists; empty runs the sweep on the calling thread alone.
+    ///   - ecs: the ECS reads of the revision scopes `LATEST_ACTIVE` and `IN_USE` (signed like the Config calls, with
+    ///     the assumed role for organization rules); `nil` fails invocations that need them.
     ///   - roles: assumes `ExecutionRoleName` in the event's account (organization rules); `nil` disables it.
     ///   - partition: the ARN partition for role ARNs (`aws`, `aws-cn`, `aws-us-gov`).
     public init(
-        service: ConfigService, sweepWorkers: [ConfigService] = [], roles: RoleCredentialsProvider? = nil, partition: String = "aws"
+        service: ConfigService, sweepWorkers: [ConfigService] = [], ecs: ECSService? = nil, roles: RoleCredentialsProvider? = nil,
+        partition: String = "aws"
     ) {
         self.service = service
         self.sweepWorkers = sweepWorkers
+        self.scopes = RevisionScopeLoader(ecs: ecs)
         self.roles = roles
         self.partition = partition
     }
@@ -72,9 +77,7 @@ public final class ConfigRuleHandler {
         switch event.invokingEvent {
         case .change(let item):
             evaluations = [
-                try PidModeRule.evaluate(
-                    item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: item.captureTime
-                )
+                try evaluateChange(item, event: event, parameters: parameters, orderingTimestamp: item.captureTime, context: context)
             ]
         case .oversizedChange(let summary):
             evaluations = [try evaluateOversized(summary, event: event, parameters: parameters, context: context)]
@@ -183,8 +186,25 @@ public final class ConfigRuleHandler {
         // The evaluation names the resource exactly as the notification did.
         item.resourceType = summary.resourceType
         item.resourceID = summary.resourceID
-        return try PidModeRule.evaluate(
-            item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: summary.captureTime
+        return try evaluateChange(item, event: event, parameters: parameters, orderingTimestamp: summary.captureTime, context: context)
+    }
+
+    /// One changed item under the rule's revision scope: the scope's ECS facts are read only when §2's steps 1–4
+    /// leave the item to the scope (rule-semantics §7).
+    private func evaluateChange(
+        _ item: ConfigurationItem,
+        event: ConfigEvent,
+        parameters: RuleParameters,
+        orderingTimestamp: Timestamp,
+        context: CallContext
+    ) throws(ConfigRuleError) -> Evaluation {
+        try PidModeRule.evaluate(
+            item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: orderingTimestamp,
+            scopeFor: { revision throws(ConfigRuleError) in
+                try scopes.changeScope(
+                    parameters.evaluatedRevisions, revision: revision, name: item.resourceName ?? item.resourceID, context: context
+                )
+            }
         )
     }
 

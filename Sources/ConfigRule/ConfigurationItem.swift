@@ -14,6 +14,8 @@ public struct ConfigurationItem: Sendable, Equatable {
     /// What the rule reads of the resource's recorded configuration; `nil` when it is absent, JSON `null` (deleted
     /// resources) or not an object.
     public var configuration: TaskDefinitionFacts?
+    /// The item's `ARN` (notification shape) or `arn` (API shape); for a task definition, the revision's ARN.
+    public var arn: String?
 
     public init(
         resourceType: String,
@@ -21,8 +23,10 @@ public struct ConfigurationItem: Sendable, Equatable {
         resourceName: String?,
         status: String,
         captureTime: Timestamp,
-        configuration: TaskDefinitionFacts?
+        configuration: TaskDefinitionFacts?,
+        arn: String? = nil
     ) {
+        self.arn = arn
         self.resourceType = resourceType
         self.resourceID = resourceID
         self.resourceName = resourceName
@@ -56,7 +60,9 @@ public struct ConfigurationItem: Sendable, Equatable {
     }
 
     /// The members of an API item that are read, besides `configuration`.
-    private static let apiMembers = ["resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime"]
+    private static let apiMembers = [
+        "resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime", "arn",
+    ]
     private static let apiKeySet = JSONKeySet(apiMembers + ["configuration"])
 
     /// Reads one item in the *API* shape at `cursor` (an element of `baseConfigurationItems`) without building the
@@ -115,7 +121,8 @@ public struct ConfigurationItem: Sendable, Equatable {
             resourceName: object["resourceName"]?.stringValue,
             status: try fields.requiredString("configurationItemStatus"),
             captureTime: captureTime,
-            configuration: configuration
+            configuration: configuration,
+            arn: (object["ARN"] ?? object["arn"])?.stringValue
         )
     }
 }

@@ -9,6 +9,8 @@ import PidModePolicy
 public enum PidModeRule {
     /// Evaluates one configuration item.
     /// - Parameters:
+    ///   - scope: the revision scope (§7) with its facts, applied after §2's steps 1–4: a revision outside it is
+    ///     NOT_APPLICABLE with the scope's annotation. A revision that cannot be parsed is evaluated as under `ALL`.
     ///   - eventLeftScope: the event's `eventLeftScope` flag.
     ///   - orderingTimestamp: the item's capture time (change) or the notification time (periodic sweep).
     /// - Throws: ``ConfigRuleError`` `.malformedEvent` when an evaluable item (`OK`, `ResourceDiscovered`) has no
@@ -16,8 +18,26 @@ public enum PidModeRule {
     public static func evaluate(
         _ item: ConfigurationItem,
         parameters: RuleParameters,
+        scope: RevisionScope = .all,
         eventLeftScope: Bool,
         orderingTimestamp: Timestamp
+    ) throws(ConfigRuleError) -> Evaluation {
+        try evaluate(
+            item, parameters: parameters, eventLeftScope: eventLeftScope, orderingTimestamp: orderingTimestamp,
+            scopeFor: { _ in scope }
+        )
+    }
+
+    /// ``evaluate(_:parameters:scope:eventLeftScope:orderingTimestamp:)`` with the scope's facts fetched only when
+    /// §2's steps 1–4 leave the item to the scope: `scopeFor` is called at most once, with the item's revision
+    /// (`nil` when none can be parsed), so a deleted or out-of-scope item costs no ECS call.
+    /// - Throws: what `scopeFor` throws (a failed ECS lookup never becomes a verdict), or `.malformedEvent`.
+    public static func evaluate(
+        _ item: ConfigurationItem,
+        parameters: RuleParameters,
+        eventLeftScope: Bool,
+        orderingTimestamp: Timestamp,
+        scopeFor: (TaskDefinitionRevision?) throws(ConfigRuleError) -> RevisionScope
     ) throws(ConfigRuleError) -> Evaluation {
         func result(_ type: ComplianceType, _ annotation: String) -> Evaluation {
             Evaluation(
@@ -41,6 +61,10 @@ public enum PidModeRule {
         }
         if status == ConfigWire.TaskDefinitionStatus.inactive, parameters.skipInactiveTaskDefinitions {
             return result(.notApplicable, "deregistered revision \(name) skipped (SkipInactiveTaskDefinitions)")
+        }
+        let revision = item.revision
+        if let exclusion = try scopeFor(revision).exclusion(of: revision, name: name, status: status) {
+            return result(.notApplicable, exclusion)
         }
         return decide(pidMode: pidModeValue(configuration), name: name, result: result)
     }

@@ -142,7 +142,7 @@ extension E2EHarness {
         return list
     }
 
-    private func percentEscaped(_ text: String) -> String {
+    func percentEscaped(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

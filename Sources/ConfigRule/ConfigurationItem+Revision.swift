@@ -1,0 +1,13 @@
+import PidModePolicy
+
+extension ConfigurationItem {
+    /// The task-definition revision the item describes (rule-semantics §7): `configuration.TaskDefinitionArn` (or
+    /// `taskDefinitionArn`), else the item's ARN; `nil` when neither parses as `…:task-definition/<family>:<n>`.
+    /// The resource id is never used (Config's id format for task definitions is not relied on).
+    public var revision: TaskDefinitionRevision? {
+        for candidate in [configuration?.taskDefinitionArn, arn] {
+            if let candidate, let revision = TaskDefinitionRevision(arn: candidate) { return revision }
+        }
+        return nil
+    }
+}
