@@ -81,13 +81,17 @@ struct RevisionScopeRuleTests {
     @Test("a failed lookup is thrown, never turned into a verdict")
     func lookupFailure() throws {
         let item = try Self.item()
-        let error = configRuleError {
-            try PidModeRule.evaluate(
-                item, parameters: RuleParameters(), eventLeftScope: false, orderingTimestamp: item.captureTime,
-                scopeFor: { _ throws(ConfigRuleError) in throw ConfigRuleError(.awsCallFailed, "ListTasks failed") }
-            )
+        func failing(_ revision: TaskDefinitionRevision?) throws(ConfigRuleError) -> RevisionScope {
+            throw ConfigRuleError(.awsCallFailed, "ListTasks failed")
         }
-        #expect(error?.message == "ListTasks failed")
+        do {
+            let evaluation = try PidModeRule.evaluate(
+                item, parameters: RuleParameters(), eventLeftScope: false, orderingTimestamp: item.captureTime, scopeFor: failing
+            )
+            Issue.record("a verdict despite the failed lookup: \(evaluation)")
+        } catch {
+            #expect(error.message == "ListTasks failed")
+        }
     }
 
     @Test("LATEST_ACTIVE sweep: the paged listing unless one call per family is cheaper", arguments: [

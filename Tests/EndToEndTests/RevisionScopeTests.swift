@@ -62,48 +62,48 @@ struct RevisionScopeTests {
     @Test("each scope: the in-scope host revision is NON_COMPLIANT, the out-of-scope one NOT_APPLICABLE with its annotation")
     func eachScopeOnTheSameRevisions() throws {
         try withHarness { h in
-            let latest = try event("testtaskdef", 2, scope: nil)  // ACTIVE, the latest, used by nothing
-            let running = try event("legacy-agent", 4, status: "INACTIVE", scope: nil)  // deregistered, still running
+            let latest = try Self.event("testtaskdef", 2, scope: nil)  // ACTIVE, the latest, used by nothing
+            let running = try Self.event("legacy-agent", 4, status: "INACTIVE", scope: nil)  // deregistered, still running
             func scoped(_ base: [String: Any], _ scope: String) throws -> [String: Any] {
                 var copy = base
                 copy["ruleParameters"] = try E2EEvents.text(["EvaluatedRevisions": scope])
                 return copy
             }
             // ALL (the default, also spelled out): everything evaluated, no ECS call.
-            try expect(h, latest, "NON_COMPLIANT", ecs: [], "ALL default, latest")
-            try expect(h, try scoped(running, "ALL"), "NON_COMPLIANT", ecs: [], "ALL, INACTIVE running")
+            try Self.expect(h, latest, "NON_COMPLIANT", ecs: [], "ALL default, latest")
+            try Self.expect(h, try scoped(running, "ALL"), "NON_COMPLIANT", ecs: [], "ALL, INACTIVE running")
             // ACTIVE: decided from the recorded status, no ECS call.
-            try expect(h, try scoped(latest, "active"), "NON_COMPLIANT", ecs: [], "ACTIVE (any letter case), ACTIVE revision")
-            try expect(h, try scoped(running, "ACTIVE"), "NOT_APPLICABLE",
+            try Self.expect(h, try scoped(latest, "active"), "NON_COMPLIANT", ecs: [], "ACTIVE (any letter case), ACTIVE revision")
+            try Self.expect(h, try scoped(running, "ACTIVE"), "NOT_APPLICABLE",
                        annotation: "revision legacy-agent:4 is INACTIVE (EvaluatedRevisions ACTIVE)", ecs: [], "ACTIVE, INACTIVE revision")
             // LATEST_ACTIVE: one ListTaskDefinitions for the family.
-            let check = try expect(h, try scoped(latest, "LATEST_ACTIVE"), "NON_COMPLIANT", ecs: ["ListTaskDefinitions"],
+            let check = try Self.expect(h, try scoped(latest, "LATEST_ACTIVE"), "NON_COMPLIANT", ecs: ["ListTaskDefinitions"],
                                    "LATEST_ACTIVE, the latest")
             let body = try h.ecsCalls(for: check).first?.body ?? [:]
             #expect(body["familyPrefix"] as? String == "testtaskdef" && int(body["maxResults"]) == 1
                     && body["status"] as? String == "ACTIVE" && body["sort"] as? String == "DESC", "\(body)")
-            try expect(h, try scoped(running, "LATEST_ACTIVE"), "NOT_APPLICABLE",
+            try Self.expect(h, try scoped(running, "LATEST_ACTIVE"), "NOT_APPLICABLE",
                        annotation: "revision legacy-agent:4 is not the latest active revision of legacy-agent (legacy-agent:5)",
                        ecs: ["ListTaskDefinitions"], "LATEST_ACTIVE, superseded")
-            try expect(h, try event("retired", 3, scope: "LATEST_ACTIVE"), "NOT_APPLICABLE",
+            try Self.expect(h, try Self.event("retired", 3, scope: "LATEST_ACTIVE"), "NOT_APPLICABLE",
                        annotation: "retired has no active revision", ecs: ["ListTaskDefinitions"], "LATEST_ACTIVE, no active revision")
             // IN_USE: the in-use set of the account (every cluster, tasks and services).
-            try expect(h, try scoped(latest, "IN_USE"), "NOT_APPLICABLE",
+            try Self.expect(h, try scoped(latest, "IN_USE"), "NOT_APPLICABLE",
                        annotation: "revision testtaskdef:2 is not used by any running task or active service deployment",
                        ecs: Self.inUseReads, "IN_USE, unused")
-            try expect(h, try scoped(running, "IN_USE"), "NON_COMPLIANT", ecs: Self.inUseReads,
+            try Self.expect(h, try scoped(running, "IN_USE"), "NON_COMPLIANT", ecs: Self.inUseReads,
                        "IN_USE, an INACTIVE revision still running is in scope")
-            try expect(h, try event("webapp", 3, scope: "IN_USE"), "NON_COMPLIANT", ecs: Self.inUseReads,
+            try Self.expect(h, try Self.event("webapp", 3, scope: "IN_USE"), "NON_COMPLIANT", ecs: Self.inUseReads,
                        "IN_USE, a service's PRIMARY deployment")
             // SkipInactiveTaskDefinitions still removes INACTIVE revisions, before any ECS call.
             var skip = running
             skip["ruleParameters"] = try E2EEvents.text(["EvaluatedRevisions": "IN_USE", "SkipInactiveTaskDefinitions": "true"])
-            try expect(h, skip, "NOT_APPLICABLE", annotation: "deregistered revision legacy-agent:4 skipped (SkipInactiveTaskDefinitions)",
+            try Self.expect(h, skip, "NOT_APPLICABLE", annotation: "deregistered revision legacy-agent:4 skipped (SkipInactiveTaskDefinitions)",
                        ecs: [], "IN_USE + SkipInactive")
             // A deleted item is decided before the scope: no ECS call.
             var deleted = try E2EEvents.sample("deleted.json")
             deleted["ruleParameters"] = try E2EEvents.text(["EvaluatedRevisions": "IN_USE"])
-            try expect(h, deleted, "NOT_APPLICABLE", ecs: [], "IN_USE, deleted item")
+            try Self.expect(h, deleted, "NOT_APPLICABLE", ecs: [], "IN_USE, deleted item")
         }
     }
 
@@ -144,7 +144,7 @@ struct RevisionScopeTests {
             ] {
                 let annotation = verdict == "NON_COMPLIANT" ? nil
                     : "revision \(family):\(revision) is not used by any running task or active service deployment"
-                let invocation = try expect(h, try event(family, revision, scope: "IN_USE"), verdict, annotation: annotation,
+                let invocation = try Self.expect(h, try Self.event(family, revision, scope: "IN_USE"), verdict, annotation: annotation,
                                             ecs: reads, "IN_USE \(family):\(revision)")
                 let calls = try h.ecsCalls(for: invocation)
                 let described = calls.filter { $0.operation == "DescribeTasks" }.map { ($0.body?["tasks"] as? [Any])?.count ?? 0 }
@@ -188,7 +188,12 @@ struct RevisionScopeFailureTests {
             try h.controlPOST("/reset", [:])
             try h.injectECSFaults(operation: "ListTaskDefinitions", faults: ["throttle", "throttle"])
             let event = try RevisionScopeTests.event("testtaskdef", 2, scope: "LATEST_ACTIVE")
-            try RevisionScopeTests.expect(h, event, "NON_COMPLIANT", ecs: ["ListTaskDefinitions"], "throttled twice")
+            let invocation = try h.run(event: try E2EEvents.text(event))
+            try h.expectSingleEvaluation(invocation, try expectation(for: event, "NON_COMPLIANT"), "throttled twice")
+            let calls = try h.ecsCalls(for: invocation)
+            #expect(calls.map(\.operation) == Array(repeating: "ListTaskDefinitions", count: 3)
+                    && calls.map(\.status) == [400, 400, 200], "\(calls.map(\.summary))")
+            h.expectWellFormedECSCalls(calls, of: invocation, "throttled twice")
         }
     }
 
