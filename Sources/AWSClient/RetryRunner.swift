@@ -54,7 +54,6 @@ public struct RetryRunner {
                     "backoffMs": .int(delay),
                 ])
                 sleep(delay)
-                context.metrics.count(.awsRetries)
             }
         }
     }
@@ -104,6 +103,7 @@ public struct RetryRunner {
         let timeout = Int(min(remaining, Int64(policy.attemptTimeoutMilliseconds)))
         let started = WallClock.monotonicNanoseconds()
         context.metrics.count(.awsCalls)
+        if number > 1 { context.metrics.count(.awsRetries) }  // counted when sent: the gate or deadline may still refuse
         switch attempt(number, timeout) {
         case .success(let output):
             context.logger.debug("AWS call succeeded", [
