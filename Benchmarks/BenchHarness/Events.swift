@@ -128,16 +128,23 @@ enum EventPlan {
             newOuter.set("invokingEvent", .string(String(decoding: JSONWriter.serialize(.object(newInvoking)), as: UTF8.self)))
             newOuter.set("resultToken", .string(token))
 
-            let requestID = "\(hex(UInt64(index), width: 8))-\(hex(rng.next() & 0xFFFF, width: 4))-4\(hex(rng.next() & 0xFFF, width: 3))-"
-                + "8\(hex(rng.next() & 0xFFF, width: 3))-\(hex(rng.next() & 0xFFFF_FFFF_FFFF, width: 12))"
-            let traceID = "Root=1-\(hex(UInt64(capture / 1_000), width: 8))-\(hex(rng.next(), width: 16))\(hex(UInt64(index), width: 8));"
-                + "Parent=\(hex(rng.next(), width: 16));Sampled=0"
+            let (requestID, traceID) = invocationIDs(index: index, epochSeconds: capture / 1_000, variantDigit: "8", rng: &rng)
             events.append(PlannedEvent(
                 index: index, kind: .config(variant), requestID: requestID, traceID: traceID, resultToken: token,
                 resourceID: family, captureEpochMilliseconds: capture, payload: JSONWriter.serialize(.object(newOuter))
             ))
         }
         return events
+    }
+
+    /// A unique request id (UUID-shaped; `variantDigit` keeps change and hook events apart) and X-Ray trace id for
+    /// event `index`.
+    static func invocationIDs(index: Int, epochSeconds: Int64, variantDigit: Character, rng: inout SplitMix64) -> (String, String) {
+        let requestID = "\(hex(UInt64(index), width: 8))-\(hex(rng.next() & 0xFFFF, width: 4))-4\(hex(rng.next() & 0xFFF, width: 3))-"
+            + "\(variantDigit)\(hex(rng.next() & 0xFFF, width: 3))-\(hex(rng.next() & 0xFFFF_FFFF_FFFF, width: 12))"
+        let traceID = "Root=1-\(hex(UInt64(epochSeconds), width: 8))-\(hex(rng.next(), width: 16))\(hex(UInt64(index), width: 8));"
+            + "Parent=\(hex(rng.next(), width: 16));Sampled=0"
+        return (requestID, traceID)
     }
 
     /// `config` and `hooks` interleaved (one of each in turn while both last), renumbered in that order.

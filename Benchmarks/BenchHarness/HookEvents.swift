@@ -67,10 +67,9 @@ extension EventPlan {
             newOuter.set("actionInvocationPoint", .string(point))
             newOuter.set("clientRequestToken", .string(token))
             newOuter.set("requestData", .object(newRequest))
-            let requestID = "\(hex(UInt64(index), width: 8))-\(hex(rng.next() & 0xFFFF, width: 4))-4\(hex(rng.next() & 0xFFF, width: 3))-"
-                + "9\(hex(rng.next() & 0xFFF, width: 3))-\(hex(rng.next() & 0xFFFF_FFFF_FFFF, width: 12))"
-            let traceID = "Root=1-\(hex(UInt64(baseCaptureMilliseconds / 1_000), width: 8))-\(hex(rng.next(), width: 16))\(hex(UInt64(index), width: 8));"
-                + "Parent=\(hex(rng.next(), width: 16));Sampled=0"
+            let (requestID, traceID) = invocationIDs(
+                index: index, epochSeconds: baseCaptureMilliseconds / 1_000, variantDigit: "9", rng: &rng
+            )
             events.append(PlannedEvent(
                 index: index, kind: .hook(variant), requestID: requestID, traceID: traceID, resultToken: token,
                 resourceID: logicalID, captureEpochMilliseconds: 0, payload: JSONWriter.serialize(.object(newOuter))

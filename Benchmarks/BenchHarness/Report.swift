@@ -224,48 +224,41 @@ struct Report {
         for event in events {
             let index = event.index
             let eventAnswers = harness.answers[index]
-            if case .hook(let variant) = event.kind {
+            let label = event.kind.isHook ? "hook event \(index)" : "event \(index)"
+            if event.kind.isHook {
                 if callsPerEvent[index] > 0 {
-                    checks.fail(Self.cHookNoCall, "hook event \(index): \(callsPerEvent[index]) AWS call(s)")
+                    checks.fail(Self.cHookNoCall, "\(label): \(callsPerEvent[index]) AWS call(s)")
                 }
-                guard let answer = eventAnswers.first else {
-                    if harness.dispatchSeq[index] >= 0 {
-                        lost += 1
-                        checks.fail(Self.cAnsweredOnce, "hook event \(index) dispatched, never answered")
-                    }
-                    continue
+            } else {
+                retriesSeen += max(0, callsPerEvent[index] - 1)
+                duplicates += max(0, accepted[index] - 1)
+                if clean && harness.answers[index].first != nil && callsPerEvent[index] != 1 {
+                    checks.fail(Self.cOneCall, "\(label): \(callsPerEvent[index]) PutEvaluations calls")
                 }
-                if eventAnswers.count > 1 {
-                    duplicateAnswers += eventAnswers.count - 1
-                    checks.fail(Self.cAnsweredOnce, "hook event \(index) answered \(eventAnswers.count) times")
-                }
-                hookLatencies.append(answer.receivedNanoseconds - harness.dispatchNanoseconds[index])
-                if answer.isError {
-                    errored += 1
-                    checks.fail(Self.cHookResult, "hook event \(index): /error \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
-                } else if let problem = Self.hookResultProblem(answer.body, expected: event, variant: variant) {
-                    mismatchedEvents.insert(index)
-                    checks.fail(Self.cHookResult, "hook event \(index) (\(event.kind.name)): \(problem)")
-                } else {
-                    delivered += 1
-                }
-                continue
-            }
-            retriesSeen += max(0, callsPerEvent[index] - 1)
-            duplicates += max(0, accepted[index] - 1)
-            if clean && harness.answers[index].first != nil && callsPerEvent[index] != 1 {
-                checks.fail(Self.cOneCall, "event \(index): \(callsPerEvent[index]) PutEvaluations calls")
             }
             guard let answer = eventAnswers.first else {
                 if harness.dispatchSeq[index] >= 0 {
                     lost += 1
-                    checks.fail(Self.cAnsweredOnce, "event \(index) dispatched, never answered")
+                    checks.fail(Self.cAnsweredOnce, "\(label) dispatched, never answered")
                 }
                 continue
             }
             if eventAnswers.count > 1 {
                 duplicateAnswers += eventAnswers.count - 1
-                checks.fail(Self.cAnsweredOnce, "event \(index) answered \(eventAnswers.count) times")
+                checks.fail(Self.cAnsweredOnce, "\(label) answered \(eventAnswers.count) times")
+            }
+            if case .hook(let variant) = event.kind {
+                hookLatencies.append(answer.receivedNanoseconds - harness.dispatchNanoseconds[index])
+                if answer.isError {
+                    errored += 1
+                    checks.fail(Self.cHookResult, "\(label): /error \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+                } else if let problem = Self.hookResultProblem(answer.body, expected: event, variant: variant) {
+                    mismatchedEvents.insert(index)
+                    checks.fail(Self.cHookResult, "\(label) (\(event.kind.name)): \(problem)")
+                } else {
+                    delivered += 1
+                }
+                continue
             }
             latencies.append(answer.receivedNanoseconds - harness.dispatchNanoseconds[index])
             if answer.isError {
@@ -357,7 +350,7 @@ struct Report {
 
         var out = JSONObject()
         out.append("mode", .string(clean ? (options.soak ? "soak" : "bench") : "soak"))
-        out.append("events", .number(String(events.count)))
+        out.append("events", .number(String(events.count - hookCount)))  // change events; hook events under "hook"
         out.append("seed", .number(String(options.seed)))
         out.append("mix", .object(mix))
         out.append("startMs", optionalNumber(startMs, 3))

@@ -77,6 +77,24 @@ def answer(request_id, kind, document):
 
 
 index = -1
+def hook_result(event, index):
+    """The §9 hook result (defects: `wrong-hook` allows every hook event from FAKE_AT on, `hook-token` drops the
+    echoed clientRequestToken)."""
+    request = event["requestData"]
+    logical = request["targetLogicalId"]
+    pid = request["targetModel"]["resourceProperties"].get("PidMode")
+    denied = event["actionInvocationPoint"] != "DELETE_PRE_PROVISION" and pid is not None and (
+        not isinstance(pid, str) or pid == "" or pid.lower() == "host")
+    if MODE == "wrong-hook" and index >= AT:
+        denied = False
+    result = {"hookStatus": "FAILED" if denied else "SUCCESS"}
+    if denied:
+        result["errorCode"] = "NonCompliant"
+    result["message"] = f"task definition {logical}: pidMode {pid!r}"
+    result["clientRequestToken"] = None if MODE == "hook-token" else event.get("clientRequestToken")
+    return result
+
+
 while True:
     runtime.request("GET", "/2018-06-01/runtime/invocation/next")
     response = runtime.getresponse()
@@ -89,6 +107,9 @@ while True:
     if MODE == "hang" and index == AT:
         while True:
             time.sleep(3600)
+    if "hookTypeName" in event:
+        answer(request_id, "response", hook_result(event, index))
+        continue
     item = json.loads(event["invokingEvent"])["configurationItem"]
     compliance, annotation = evaluate(item)
     if MODE == "wrong-compliance" and index == AT:
