@@ -36,9 +36,9 @@ public struct HookResult: Sendable, Equatable {
         return JSONWriter.serialize(.object(object))
     }
 
-    /// `text` cut to ``HookWire/maxMessageLength`` UTF-16 units, whole characters only, ending in `…` when cut.
-    static func limited(_ text: String) -> String {
-        let limit = HookWire.maxMessageLength
+    /// `text` cut to `limit` UTF-16 units (default ``HookWire/maxMessageLength``), whole characters only, ending in
+    /// `…` when cut.
+    static func limited(_ text: String, to limit: Int = HookWire.maxMessageLength) -> String {
         guard text.utf16.count > limit else { return text }
         var kept = ""
         var used = 1  // the ellipsis

@@ -20,8 +20,14 @@ struct HookSubject {
         self.decision = PidModePolicy.worst(decisions) ?? PidModePolicy.decide(.absent, reading: .proposed)
     }
 
-    /// `task definition WebTask (family web)`.
+    /// `task definition WebTask (family web)`; each name cut to ``maxNameLength`` so that the finding and the fix
+    /// always fit in the message.
     var name: String {
-        "task definition \(logicalID ?? "(no targetLogicalId)") (\(family.map { "family \($0)" } ?? "no Family"))"
+        let id = logicalID.map { HookResult.limited($0, to: Self.maxNameLength) } ?? "(no targetLogicalId)"
+        let familyText = family.map { "family \(HookResult.limited($0, to: Self.maxNameLength))" } ?? "no Family"
+        return "task definition \(id) (\(familyText))"
     }
+
+    /// CloudFormation logical ids and ECS families have at most 255 characters; longer input is cut to this.
+    static let maxNameLength = 255
 }

@@ -117,11 +117,21 @@ struct HookHandlerTests {
         #expect(notJSON.clientRequestToken == .null)
     }
 
-    @Test("message is cut to 1024 UTF-16 units, whole characters, ending in an ellipsis")
+    @Test("a long family is cut to 255 units, whole characters, so the message keeps the fix")
+    func longFamily() throws {
+        let longFamily = String(repeating: "\u{1F680}", count: 700)  // 1400 UTF-16 units
+        let result = Self.answer(try Self.event(properties: #"{"Family":"\#(longFamily)","PidMode":"host"}"#))
+        #expect(result.message.utf16.count <= 1024)
+        #expect(result.message.contains(String(repeating: "\u{1F680}", count: 127) + "…"))
+        #expect(!result.message.contains(String(repeating: "\u{1F680}", count: 128)))
+        #expect(result.message.hasSuffix(PidModePolicy.fix))
+    }
+
+    @Test("a message over 1024 UTF-16 units is cut there, whole characters, ending in an ellipsis")
     func messageLimit() throws {
-        let longID = String(repeating: "\u{1F680}", count: 700)  // 1400 UTF-16 units
-        let properties = #"{"Family":"\#(longID)","PidMode":"host"}"#
-        let result = Self.answer(try Self.event(properties: properties))
+        let longValue = String(repeating: "\u{1F680}", count: 700)  // a compliant PidMode, quoted in full in the finding
+        let result = Self.answer(try Self.event(properties: #"{"Family":"web","PidMode":"\#(longValue)"}"#))
+        #expect(result.status == .success)
         #expect(result.message.utf16.count <= 1024)
         #expect(result.message.utf16.count >= 1022)
         #expect(result.message.hasSuffix("…"))

@@ -42,7 +42,11 @@ struct DeployHookTests {
             model["resourceProperties"] = properties
             request["targetModel"] = model
         }
+        var longName = try pid("host")
+        try E2EHookEvents.editRequest(&longName) { $0["targetLogicalId"] = String(repeating: "VeryLongLogicalId\u{1F680}", count: 120) }
         return [
+            Row(name: "a 2 400-unit logical id: cut to 255 in the message, which still names the family and the fix", event: longName,
+                status: "FAILED", errorCode: "NonCompliant", messageContains: ["VeryLongLogicalId", "…", "family node-exporter", fix]),
             Row(name: "create PidMode host", event: try pid("host"), status: "FAILED", errorCode: "NonCompliant",
                 messageContains: denied + ["pidMode is 'host'"]),
             Row(name: "create PidMode HOST", event: try pid("HOST"), status: "FAILED", errorCode: "NonCompliant", messageContains: denied),
@@ -87,6 +91,9 @@ struct DeployHookTests {
             }
             #expect(try h.calls().isEmpty, "no Config call for any hook event")
             #expect(h.isBootstrapRunning, "bootstrap exited\(h.dump())")
+            // Targets the hook does not evaluate are logged at WARN, one line each (other type, STACK, CHANGE_SET).
+            let warnings = h.logLines.filter { $0.contains("\"level\":\"WARN\"") && $0.contains("hook target not evaluated") }
+            #expect(warnings.count == 3, "WARN lines: \(warnings)\(h.dump())")
         }
     }
 
