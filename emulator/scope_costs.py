@@ -6,8 +6,9 @@ Starts the emulator in-process and the real bootstrap, generates one account
 (``scope_account.generate_account``: Config inventory + matching ECS state), then for each
 ``EvaluatedRevisions`` value runs
 
-- one change event for a ``host`` revision (the latest ACTIVE revision of family ``f-001``, which
-  also runs as tasks): the ECS and Config calls it makes, and its verdict;
+- two change events for ``host`` revisions of family ``f-006`` (``f-006:40``: its latest ACTIVE
+  revision, run by tasks; ``f-006:33``: an older ACTIVE one that nothing runs): the verdict and the
+  ECS and Config calls of each;
 - one periodic sweep (``ScheduledNotification``) of the whole inventory, from a clean compliance
   store: the evaluations per compliance type and the ECS and Config calls per operation.
 
@@ -26,7 +27,7 @@ from .run_local import bootstrap_env, start_bootstrap, stop_bootstrap
 from .scope_demo import SCOPES
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHANGE_FAMILY = "f-001"
+CHANGE_REVISIONS = ("f-006:40", "f-006:33")
 NOTIFICATION_TIME = "2024-01-19T00:00:00.373Z"
 
 
@@ -74,13 +75,13 @@ def template_event(name):
         return json.load(handle)
 
 
-def change_event(emu, scope):
-    """A change event for the latest revision of ``CHANGE_FAMILY`` from the generated inventory."""
+def change_event(emu, resource_id, scope):
+    """A change event for the generated inventory item ``resource_id`` (``family:revision``)."""
     from .scope_demo import change_event as build  # the same conversion run_local uses
-    listed = [i for i in emu.ecs.data.snapshot()["taskDefinitions"] if i["family"] == CHANGE_FAMILY]
-    revision = max(i["revision"] for i in listed)
-    item = emu.config.data.inventory.get(("AWS::ECS::TaskDefinition", f"{CHANGE_FAMILY}:{revision}"))
-    return json.loads(build(template_event("host.json"), item, scope)), f"{CHANGE_FAMILY}:{revision}"
+    item = emu.config.data.inventory.get(("AWS::ECS::TaskDefinition", resource_id))
+    if item is None:
+        raise RuntimeError(f"{resource_id} is not in the generated inventory")
+    return json.loads(build(template_event("host.json"), item, scope))
 
 
 def sweep_event(scope):
@@ -104,8 +105,12 @@ def measure(args):
             emu.reset()
             summary = emu.control.generate_scope_account(None, {"families": args.families,
                                                                 "revisions": args.revisions})
-            event, revision = change_event(emu, scope)
-            _, change_ecs, change_config, change_evaluations = invoke(emu, proc, event, args.timeout)
+            changes = []
+            for resource_id in CHANGE_REVISIONS:
+                _, ecs, config, accepted = invoke(emu, proc, change_event(emu, resource_id, scope), args.timeout)
+                changes.append({"revision": resource_id,
+                                "verdict": accepted[0]["complianceType"] if accepted else None,
+                                "ecsCalls": per_operation(ecs), "configCalls": per_operation(config)})
             emu.config.data.compliance.seed(DEFAULT_RULE_NAME, [], replace=True)
             started = time.monotonic()
             view, sweep_ecs, sweep_config, evaluations = invoke(emu, proc, sweep_event(scope),
@@ -117,9 +122,7 @@ def measure(args):
             rows.append({
                 "scope": scope, "families": summary["families"], "revisions": summary["revisions"],
                 "activeRevisions": summary["active"], "hostRevisions": summary["host"],
-                "change": {"revision": revision,
-                           "verdict": change_evaluations[0]["complianceType"] if change_evaluations else None,
-                           "ecsCalls": per_operation(change_ecs), "configCalls": per_operation(change_config)},
+                "changes": changes,
                 "sweep": {"reported": reported, "ecsCalls": per_operation(sweep_ecs),
                           "configCalls": per_operation(sweep_config), "seconds": round(seconds, 2),
                           "response": json.loads(view.get("body") or "{}")},
@@ -137,24 +140,27 @@ def measure(args):
 
 def markdown(rows):
     first = rows[0]
+    changes = [c["revision"] for c in first["changes"]]
     lines = [f"Generated account: {first['families']} families, {first['revisions']} revisions "
-             f"({first['activeRevisions']} ACTIVE, {first['hostRevisions']} with `pidMode: host`); "
-             f"change event for `{first['change']['revision']}`.", "",
+             f"({first['activeRevisions']} ACTIVE, {first['hostRevisions']} with `pidMode: host`).", "",
              "| `EvaluatedRevisions` | sweep: NON_COMPLIANT / COMPLIANT / NOT_APPLICABLE | sweep ECS calls | "
-             "sweep Config calls | change event: verdict, ECS calls | change event Config calls |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             "sweep Config calls | " + " | ".join(f"change `{c}`: verdict, ECS calls" for c in changes)
+             + " | change event Config calls |",
+             "| --- | --- | --- | --- | " + "--- | " * len(changes) + "--- |"]
 
     def calls(counts):
         total = sum(counts.values())
         return f"{total}" + (" (" + ", ".join(f"{op} {n}" for op, n in sorted(counts.items())) + ")"
                              if counts else "")
     for row in rows:
-        sweep, change = row["sweep"], row["change"]
+        sweep = row["sweep"]
         reported = sweep["reported"]
-        lines.append(
-            f"| `{row['scope']}` | {reported.get('NON_COMPLIANT', 0)} / {reported.get('COMPLIANT', 0)} / "
-            f"{reported.get('NOT_APPLICABLE', 0)} | {calls(sweep['ecsCalls'])} | {calls(sweep['configCalls'])} | "
-            f"{change['verdict']}, {calls(change['ecsCalls'])} | {calls(change['configCalls'])} |")
+        cells = [f"`{row['scope']}`",
+                 f"{reported.get('NON_COMPLIANT', 0)} / {reported.get('COMPLIANT', 0)} / "
+                 f"{reported.get('NOT_APPLICABLE', 0)}", calls(sweep["ecsCalls"]), calls(sweep["configCalls"])]
+        cells += [f"{c['verdict']}, {calls(c['ecsCalls'])}" for c in row["changes"]]
+        cells.append(calls(row["changes"][0]["configCalls"]))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 of the seeded Config inventory, sent as a change event under each ``EvaluatedRevisions`` value,
 on the same seeded ECS state; one row per revision, one column per scope, checked against the
 ``scopeTable`` entry of ``events/expected.json`` (``{"family:revision": {scope: compliance}}``).
+Then one periodic sweep per scope, which must report the same verdicts.
 """
 
 import datetime
@@ -11,6 +12,7 @@ import os
 SCOPES = ("ALL", "ACTIVE", "LATEST_ACTIVE", "IN_USE")
 SCOPE_TABLE_KEY = "scopeTable"
 TEMPLATE_EVENT = "host.json"
+SWEEP_EVENT = "scheduled.json"
 TASKDEF = "AWS::ECS::TaskDefinition"
 MAX_ITEMS = 50  # the seeded inventory has a handful
 
@@ -88,6 +90,22 @@ def print_scope_table(emu, run, events_dir, expected, invariant_problems):
               f"{'yes' if str(latest.get(family)) == revision else 'no':<7} "
               f"{'yes' if name in used else 'no':<7}"
               + "".join(f" {row[scope]:<15}" for scope in SCOPES) + " " + "/".join(calls))
+    # The periodic sweep of the same inventory under each scope must agree with the change events.
+    with open(os.path.join(events_dir, SWEEP_EVENT), "r", encoding="utf-8") as handle:
+        sweep_template = json.load(handle)
+    names = {item["resourceId"]: item.get("resourceName") or item["resourceId"] for item in items}
+    agreed = []
+    for scope in SCOPES:
+        sweep_template["ruleParameters"] = json.dumps({"EvaluatedRevisions": scope})
+        result = run(json.dumps(sweep_template).encode("utf-8"))
+        problems.extend(f"sweep {scope}: {problem}" for problem in invariant_problems(result))
+        swept = {names[e["complianceResourceId"]]: e["complianceType"] for e in result["evaluations"]
+                 if e["complianceResourceId"] in names}
+        wrong = {name: (got, table[name][scope]) for name, got in swept.items() if got != table[name][scope]}
+        if wrong or len(swept) != len(table):
+            problems.append(f"sweep {scope} disagrees with the change events: {wrong or swept}")
+        agreed.append(f"{scope} {len(result.get('ecsCalls', []))} ECS call(s)")
+    print("   periodic sweep, same verdicts: " + "; ".join(agreed))
     if expected is None:
         problems.append(f"no {SCOPE_TABLE_KEY!r} entry in expected.json")
     elif table != expected:

@@ -132,15 +132,17 @@ public final class ConfigRuleHandler {
     ) throws(ConfigRuleError) -> [UInt8] {
         let started = WallClock.monotonicNanoseconds()
         defer { context.metrics.set(.sweepDuration, Double(WallClock.monotonicNanoseconds() - started) / 1e6) }
+        let scope = try scopes.sweepScope(parameters.evaluatedRevisions, context: context)
         let sweep = PeriodicSweep(
             jobs: SweepJobs(service: service, workers: sweepWorkers), notificationTime: notificationTime,
-            configRuleName: event.configRuleName, parameters: parameters,
+            configRuleName: event.configRuleName, parameters: parameters, scope: scope,
             delivery: SweepDelivery(resultToken: event.resultToken, testMode: event.testMode), context: context
         )
         let counts = try sweep.run()
         context.metrics.set(.sweepSucceeded, 1)
         counts.annotating(context.logger).info("sweep delivered", [
             "nonCompliant": .int(counts.delivered[.nonCompliant] ?? 0),
+            "evaluatedRevisions": .string(scope.parameter.rawValue), "ecsCalls": .int(scopes.ecsCalls),
             "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
         ])
         var body = Self.summaryObject(

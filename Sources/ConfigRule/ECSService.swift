@@ -33,13 +33,17 @@ public final class ECSService {
         return try strings(ECSWire.Member.taskDefinitionArns, in: output, of: ECSWire.Operation.listTaskDefinitions).first
     }
 
-    /// Every ACTIVE revision of the account and region, newest revision of each family first: all pages of
-    /// `ListTaskDefinitions{status: ACTIVE, sort: DESC, maxResults: 100}`.
-    public func activeRevisionsNewestFirst(context: CallContext) throws(ConfigRuleError) -> [String] {
-        try allPages(ECSWire.Operation.listTaskDefinitions, JSONObject([
+    /// One page of the account's ACTIVE revisions, newest revision of each family first:
+    /// `ListTaskDefinitions{status: ACTIVE, sort: DESC, maxResults: 100, nextToken}`.
+    public func activeRevisionsPage(nextToken: String?, context: CallContext) throws(ConfigRuleError) -> (arns: [String], nextToken: String?) {
+        var request = JSONObject([
             ECSWire.Member.status: .string(ECSWire.activeStatus),
             ECSWire.Member.sort: .string(ECSWire.sortDescending),
-        ]), member: ECSWire.Member.taskDefinitionArns, context: context)
+            ECSWire.Member.maxResults: .number(String(ECSWire.maxPageSize)),
+        ])
+        if let nextToken { request.append(ECSWire.Member.nextToken, .string(nextToken)) }
+        let page = try call(ECSWire.Operation.listTaskDefinitions, request, context: context)
+        return (try strings(ECSWire.Member.taskDefinitionArns, in: page, of: ECSWire.Operation.listTaskDefinitions), self.nextToken(page))
     }
 
     /// Every cluster ARN: all pages of `ListClusters{maxResults: 100}`.

@@ -14,6 +14,8 @@ struct PeriodicSweep {
     let notificationTime: Timestamp
     let configRuleName: String?
     let parameters: RuleParameters
+    /// The revision scope (rule-semantics §7), loaded before the sweep starts.
+    let scope: SweepScope
     let delivery: SweepDelivery
     /// The invocation's context with a ``RequestGate`` shared by the listing thread and every worker.
     let context: CallContext
@@ -21,8 +23,9 @@ struct PeriodicSweep {
     /// - Parameter context: the invocation's context; the sweep adds the gate.
     init(
         jobs: SweepJobs, notificationTime: Timestamp, configRuleName: String?, parameters: RuleParameters,
-        delivery: SweepDelivery, context: CallContext
+        scope: SweepScope = .fixed(.all), delivery: SweepDelivery, context: CallContext
     ) {
+        self.scope = scope
         self.jobs = jobs
         self.notificationTime = notificationTime
         self.configRuleName = configRuleName
@@ -37,12 +40,25 @@ struct PeriodicSweep {
     /// batch is started: enough for one BatchGetResourceConfig and one PutEvaluations at AWS latencies.
     static let minimumWorkMilliseconds: Int64 = 1_000
 
-    /// The sweep's one decision per inventory item (§4 step 3: the rule of §2 at the notification time). Items the
-    /// rule cannot evaluate are logged and skipped (`nil`). Revision scopes and exceptions plug in here.
-    func evaluate(_ item: ConfigurationItem) -> Evaluation? {
-        do {
-            return try PidModeRule.evaluate(item, parameters: parameters, eventLeftScope: false, orderingTimestamp: notificationTime)
+    /// The sweep's one decision per inventory item (§4 step 3: the rule of §2 at the notification time, then the
+    /// revision scope of §7). Items the rule cannot evaluate are logged and skipped (`nil`); a failed scope lookup
+    /// (ECS) is thrown: it stops the sweep and never becomes a verdict. Exceptions plug in here.
+    func evaluate(_ item: ConfigurationItem) throws(ConfigRuleError) -> Evaluation? {
+        var lookupFailure: ConfigRuleError?
+        do throws(ConfigRuleError) {
+            return try PidModeRule.evaluate(
+                item, parameters: parameters, eventLeftScope: false, orderingTimestamp: notificationTime,
+                scopeFor: { revision throws(ConfigRuleError) in
+                    do throws(ConfigRuleError) {
+                        return try scope.scope(for: revision, name: item.resourceName ?? item.resourceID, context: context)
+                    } catch {
+                        lookupFailure = error
+                        throw error
+                    }
+                }
+            )
         } catch {
+            if let lookupFailure { throw lookupFailure }
             context.logger.warn("configuration item not evaluated", [
                 "resourceType": .string(item.resourceType), "resourceId": .string(item.resourceID),
                 "error": .string(error.message),
@@ -94,7 +110,7 @@ struct PeriodicSweep {
         var evaluations: [Evaluation] = []
         evaluations.reserveCapacity(items.count)
         for item in items {
-            if let evaluation = evaluate(item) { evaluations.append(evaluation) }
+            if let evaluation = try evaluate(item) { evaluations.append(evaluation) }
         }
         let skipped = items.count - evaluations.count
         let calls = try delivery.put(evaluations, service: service, context: context)

@@ -8,14 +8,6 @@ import StructuredLogging
 struct RevisionScopeLoader {
     let ecs: ECSService?
 
-    /// How the `LATEST_ACTIVE` map of a sweep was built.
-    enum LatestActiveStrategy: String {
-        /// One paged `ListTaskDefinitions{status: ACTIVE, sort: DESC}` over the whole account.
-        case pagedListing = "paged-listing"
-        /// One `ListTaskDefinitions{familyPrefix, maxResults: 1}` per family of the inventory.
-        case perFamily = "per-family"
-    }
-
     /// The scope of one change (or oversized) event's revision. `LATEST_ACTIVE`: one `ListTaskDefinitions` for its
     /// family; `IN_USE`: the in-use set of the whole account and region (no cache across invocations).
     /// - Parameter revision: the item's revision; `nil` when none can be parsed: then the item is evaluated as under
@@ -31,78 +23,50 @@ struct RevisionScopeLoader {
         case .active: return .active
         case .latestActive, .inUse:
             guard let revision else {
-                warnUnparseable(parameter, name: name, logger: context.logger)
+                Self.warnUnparseable(parameter, name: name, logger: context.logger)
                 return .all
             }
             let ecs = try client(parameter)
             ecs.resetCallCounts()
             let started = WallClock.monotonicNanoseconds()
-            let scope: RevisionScope
             if parameter == .latestActive {
                 let latest = try ecs.latestActiveRevision(family: revision.family, context: context)
                     .flatMap(TaskDefinitionRevision.init(arn:))
-                scope = .latestActive(latest.map { [revision.family: $0] } ?? [:])
-            } else {
-                scope = .inUse(try inUseRevisions(ecs, context: context))
+                log(parameter, ecs: ecs, started: started, logger: context.logger)
+                return .latestActive(latest.map { [revision.family: $0] } ?? [:])
             }
-            log(scope, ecs: ecs, strategy: nil, started: started, logger: context.logger)
-            return scope
+            let used = try inUseRevisions(ecs, context: context)
+            log(parameter, ecs: ecs, started: started, logger: context.logger.with("inUseRevisions", .int(used.count)))
+            return .inUse(used)
         }
     }
 
-    /// The scope of a periodic sweep, built once for the whole inventory. `LATEST_ACTIVE`: the family → latest map
-    /// from whichever costs fewer calls, one paged listing (⌈ACTIVE revisions / 100⌉ calls, estimated from the
-    /// inventory's ACTIVE items) or one call per family of the inventory; `IN_USE`: the in-use set.
-    /// - Parameters:
-    ///   - families: the families of the inventory's revisions (every family the sweep will ask about).
-    ///   - activeRevisions: how many inventory items are ACTIVE revisions (estimates the paged listing's length).
-    func sweepScope(
-        _ parameter: EvaluatedRevisions,
-        families: Set<String>,
-        activeRevisions: Int,
-        context: CallContext
-    ) throws(ConfigRuleError) -> RevisionScope {
+    /// The scope of a periodic sweep, loaded once before its listing starts (no cache across invocations):
+    /// `IN_USE` reads the in-use set, `LATEST_ACTIVE` the paged ACTIVE listing while it is the cheaper way
+    /// (``LatestActiveRevisions``). A failed read fails the sweep before any evaluation.
+    func sweepScope(_ parameter: EvaluatedRevisions, context: CallContext) throws(ConfigRuleError) -> SweepScope {
+        ecs?.resetCallCounts()
         switch parameter {
-        case .all: return .all
-        case .active: return .active
+        case .all: return .fixed(.all)
+        case .active: return .fixed(.active)
         case .latestActive:
-            if families.isEmpty { return .latestActive([:]) }
             let ecs = try client(parameter)
-            ecs.resetCallCounts()
             let started = WallClock.monotonicNanoseconds()
-            let strategy = Self.cheaperStrategy(families: families.count, activeRevisions: activeRevisions)
-            var latest: [String: TaskDefinitionRevision] = [:]
-            switch strategy {
-            case .pagedListing:
-                for arn in try ecs.activeRevisionsNewestFirst(context: context) {
-                    guard let revision = TaskDefinitionRevision(arn: arn), families.contains(revision.family) else { continue }
-                    if revision.revision > latest[revision.family]?.revision ?? 0 { latest[revision.family] = revision }
-                }
-            case .perFamily:
-                for family in families.sorted() {
-                    if let revision = try ecs.latestActiveRevision(family: family, context: context).flatMap(TaskDefinitionRevision.init(arn:)) {
-                        latest[family] = revision
-                    }
-                }
-            }
-            let scope = RevisionScope.latestActive(latest)
-            log(scope, ecs: ecs, strategy: strategy, started: started, logger: context.logger)
-            return scope
+            let revisions = try LatestActiveRevisions(ecs: ecs, context: context)
+            log(.latestActive, ecs: ecs, started: started, logger: context.logger.with("listingPages", .int(revisions.listingPages))
+                .with("listingComplete", .bool(revisions.listingComplete)).with("familiesSettled", .int(revisions.settledCount)))
+            return .latestActive(revisions)
         case .inUse:
             let ecs = try client(parameter)
-            ecs.resetCallCounts()
             let started = WallClock.monotonicNanoseconds()
-            let scope = RevisionScope.inUse(try inUseRevisions(ecs, context: context))
-            log(scope, ecs: ecs, strategy: nil, started: started, logger: context.logger)
-            return scope
+            let used = try inUseRevisions(ecs, context: context)
+            log(.inUse, ecs: ecs, started: started, logger: context.logger.with("inUseRevisions", .int(used.count)))
+            return .fixed(.inUse(used))
         }
     }
 
-    /// One paged listing costs ⌈activeRevisions / 100⌉ calls (at least one); per-family calls cost one per family.
-    static func cheaperStrategy(families: Int, activeRevisions: Int) -> LatestActiveStrategy {
-        let listingCalls = max(1, (activeRevisions + ECSWire.maxPageSize - 1) / ECSWire.maxPageSize)
-        return families < listingCalls ? .perFamily : .pagedListing
-    }
+    /// ECS calls made since the last scope was loaded (for a sweep: by the whole sweep, once it has ended).
+    var ecsCalls: Int { ecs?.totalCalls ?? 0 }
 
     /// The revisions referenced by a task with desired status RUNNING, a PRIMARY/ACTIVE deployment or a task set, in
     /// every cluster: `ListClusters` → per cluster `ListTasks` + `DescribeTasks`, `ListServices` + `DescribeServices`.
@@ -123,31 +87,18 @@ struct RevisionScopeLoader {
     }
 
     /// The one WARN of an item whose revision cannot be parsed (it is evaluated as under `ALL`).
-    func warnUnparseable(_ parameter: EvaluatedRevisions, name: String, logger: Logger) {
+    static func warnUnparseable(_ parameter: EvaluatedRevisions, name: String, logger: Logger) {
         logger.warn("no task-definition revision can be parsed from the item; evaluated as under EvaluatedRevisions ALL", [
             "evaluatedRevisions": .string(parameter.rawValue), "resource": .string(name),
         ])
     }
 
     /// One INFO line per scope loaded: the ECS calls it cost, per operation.
-    private func log(
-        _ scope: RevisionScope,
-        ecs: ECSService,
-        strategy: LatestActiveStrategy?,
-        started: UInt64,
-        logger: Logger
-    ) {
-        var annotated = logger.with("evaluatedRevisions", .string(scope.parameter.rawValue))
-            .with("ecsCalls", .int(ecs.totalCalls))
+    private func log(_ parameter: EvaluatedRevisions, ecs: ECSService, started: UInt64, logger: Logger) {
+        var annotated = logger.with("evaluatedRevisions", .string(parameter.rawValue)).with("ecsCalls", .int(ecs.totalCalls))
         for (operation, count) in ecs.callCounts.sorted(by: { $0.key < $1.key }) {
             annotated = annotated.with("ecs\(operation)", .int(count))
         }
-        switch scope {
-        case .latestActive(let latest): annotated = annotated.with("familiesWithActiveRevision", .int(latest.count))
-        case .inUse(let used): annotated = annotated.with("inUseRevisions", .int(used.count))
-        case .all, .active: break
-        }
-        if let strategy { annotated = annotated.with("strategy", .string(strategy.rawValue)) }
         annotated.info("revision scope loaded", ["durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6)])
     }
 }

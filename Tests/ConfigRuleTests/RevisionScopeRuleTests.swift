@@ -93,15 +93,4 @@ struct RevisionScopeRuleTests {
             #expect(error.message == "ListTasks failed")
         }
     }
-
-    @Test("LATEST_ACTIVE sweep: the paged listing unless one call per family is cheaper", arguments: [
-        (50, 900, RevisionScopeLoader.LatestActiveStrategy.pagedListing),  // 9 pages < 50 families
-        (3, 10, .pagedListing),  // 1 page < 3 families
-        (1, 1, .pagedListing),  // a tie: one call either way
-        (5, 1_000, .perFamily),  // 10 pages > 5 families
-        (0, 0, .perFamily),  // no family: no call at all (the loader returns before choosing)
-    ])
-    func cheaperStrategy(_ families: Int, _ active: Int, _ expected: RevisionScopeLoader.LatestActiveStrategy) {
-        #expect(RevisionScopeLoader.cheaperStrategy(families: families, activeRevisions: active) == expected)
-    }
 }
