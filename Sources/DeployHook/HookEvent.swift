@@ -23,9 +23,13 @@ public struct HookEvent: Sendable, Equatable {
     public var accountID: String?
     public var target: Target
 
-    /// The token of any JSON object that may be a hook event, for answers about events that can't be read.
+    /// The token of any JSON object that may be a hook event, for answers about events that can't be read:
+    /// `clientRequestToken`, else a member of that name in another letter case (the Hooks guide's STACK shape spells
+    /// it `clientRequesttoken`), else `null`.
     public static func clientRequestToken(of event: JSONObject) -> JSONValue {
-        event[HookWire.Event.clientRequestToken] ?? .null
+        if let token = event[HookWire.Event.clientRequestToken] { return token }
+        let wanted = HookWire.Event.clientRequestToken.lowercased()
+        return event.members.last { $0.key.lowercased() == wanted }?.value ?? .null
     }
 
     /// Reads a hook event.

@@ -74,6 +74,13 @@ struct HookHandlerTests {
             == #"{"hookStatus":"SUCCESS","message":"task definition WebTask (family web): pidMode not set","clientRequestToken":null}"#)
     }
 
+    @Test("a token spelt clientRequesttoken (the guide's STACK shape) is echoed as clientRequestToken")
+    func tokenInAnotherCase() throws {
+        let result = Self.answer(try Self.event(targetName: "STACK", targetType: "STACK", token: nil).adding("clientRequesttoken", "tok-2"))
+        #expect(result.clientRequestToken == .string("tok-2"))
+        #expect(String(decoding: result.jsonBody(), as: UTF8.self).contains(#""clientRequestToken":"tok-2""#))
+    }
+
     @Test("DELETE is allowed whatever the properties say")
     func deleteAllowed() throws {
         let result = Self.answer(try Self.event(point: "DELETE_PRE_PROVISION", properties: #"{"PidMode":"host"}"#))
@@ -136,5 +143,13 @@ struct HookHandlerTests {
         #expect(result.message.utf16.count >= 1022)
         #expect(result.message.hasSuffix("…"))
         #expect(result.message.unicodeScalars.allSatisfy { $0.value != 0xFFFD })
+    }
+}
+
+extension JSONObject {
+    fileprivate func adding(_ key: String, _ text: String) -> JSONObject {
+        var copy = self
+        copy.append(key, .string(text))
+        return copy
     }
 }
