@@ -33,15 +33,99 @@ extension ConfigService {
             "resourceType": .string(resourceType), "limit": .number(String(ConfigWire.maxPageSize)),
         ])
         if let nextToken { request.append("nextToken", .string(nextToken)) }
-        let page = try call(ConfigWire.Operation.listDiscoveredResources, request, context: context)
-        var keys: [ResourceKey] = []
-        for identifier in page["resourceIdentifiers"]?.arrayValue ?? [] {
-            guard let type = identifier["resourceType"]?.stringValue, let id = identifier["resourceId"]?.stringValue else {
-                throw ConfigRuleError(.awsCallFailed, "ListDiscoveredResources returned an identifier without resourceType/resourceId")
-            }
-            keys.append(ResourceKey(resourceType: type, resourceID: id))
+        return try readPage(
+            ConfigWire.Operation.listDiscoveredResources, request, items: "resourceIdentifiers", token: "nextToken",
+            keyPath: [], keyMembers: Self.listKeyMembers, missing: "an identifier without resourceType/resourceId",
+            context: context
+        )
+    }
+
+    private static let listKeyMembers = JSONKeySet(["resourceType", "resourceId"])
+    private static let resultKeyPath = [JSONKeySet(["EvaluationResultIdentifier"]), JSONKeySet(["EvaluationResultQualifier"])]
+    private static let resultKeyMembers = JSONKeySet(["ResourceType", "ResourceId"])
+
+    /// Calls a paged operation and reads its reply with a ``JSONCursor``: the keys of the `items` array (each found
+    /// under `keyPath`, type and id named by `keyMembers`) and the `token` member. Nothing else is built.
+    /// - Throws: ``ConfigRuleError`` `.awsCallFailed` for a failed call, a reply that is not a JSON object, or an item
+    ///   without a string type and id (`missing` says what).
+    private func readPage(
+        _ operation: String,
+        _ request: JSONObject,
+        items: String,
+        token: String,
+        keyPath: [JSONKeySet],
+        keyMembers: JSONKeySet,
+        missing: String,
+        context: CallContext
+    ) throws(ConfigRuleError) -> ResourcePage {
+        let body: [UInt8]
+        do {
+            body = try client.callReturningBody(operation, body: .object(request), context: context)
+        } catch {
+            throw ConfigRuleError.aws(error)
         }
-        return ResourcePage(keys: keys, nextToken: page["nextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+        let pageMembers = JSONKeySet([items, token])
+        do {
+            return try body.withUnsafeBufferPointer { bytes in
+                var cursor = JSONCursor(bytes)
+                var page = ResourcePage(keys: [], nextToken: nil)
+                guard try cursor.peekKind() == .object else {
+                    throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not a JSON object")
+                }
+                try cursor.enterObject()
+                while let member = try cursor.nextMember(pageMembers) {
+                    switch member {
+                    case 0:
+                        guard try cursor.peekKind() == .array else {
+                            try cursor.skipValue()
+                            continue
+                        }
+                        page.keys = []
+                        try cursor.enterArray()
+                        while try cursor.nextElement() {
+                            guard let key = try Self.readKey(&cursor, path: keyPath[...], members: keyMembers) else {
+                                throw ConfigRuleError(.awsCallFailed, "\(operation) returned \(missing)")
+                            }
+                            page.keys.append(key)
+                        }
+                    case 1:
+                        page.nextToken = try cursor.value().stringValue.flatMap { $0.isEmpty ? nil : $0 }
+                    default:
+                        try cursor.skipValue()
+                    }
+                }
+                try cursor.finish()
+                return page
+            }
+        } catch let error as ConfigRuleError {
+            throw error
+        } catch {
+            throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not JSON: \(error)")
+        }
+    }
+
+    /// The resource key of the object at `cursor`, found by descending `path` (the last member of each name wins,
+    /// as in ``JSONObject``); `nil` when a level is not an object or type/id are not strings.
+    private static func readKey(_ cursor: inout JSONCursor, path: ArraySlice<JSONKeySet>, members: JSONKeySet) throws(JSONParseError) -> ResourceKey? {
+        guard try cursor.peekKind() == .object else {
+            try cursor.skipValue()
+            return nil
+        }
+        try cursor.enterObject()
+        var nested: ResourceKey?
+        var type: String?
+        var id: String?
+        while let member = try cursor.nextMember(path.first ?? members) {
+            switch (path.isEmpty, member) {
+            case (false, 0): nested = try readKey(&cursor, path: path.dropFirst(), members: members)
+            case (true, 0): type = try cursor.value().stringValue
+            case (true, 1): id = try cursor.value().stringValue
+            default: try cursor.skipValue()
+            }
+        }
+        guard path.isEmpty else { return nested }
+        guard let type, let id else { return nil }
+        return ResourceKey(resourceType: type, resourceID: id)
     }
 
     /// The current configuration items of `keys` (≤ 100) via BatchGetResourceConfig, each read once from the reply's
@@ -148,15 +232,10 @@ extension ConfigService {
             "Limit": .number(String(ConfigWire.maxPageSize)),
         ])
         if let nextToken { request.append("NextToken", .string(nextToken)) }
-        let page = try call(ConfigWire.Operation.getComplianceDetailsByConfigRule, request, context: context)
-        var keys: [ResourceKey] = []
-        for result in page["EvaluationResults"]?.arrayValue ?? [] {
-            let qualifier = result["EvaluationResultIdentifier"]?["EvaluationResultQualifier"]
-            guard let type = qualifier?["ResourceType"]?.stringValue, let id = qualifier?["ResourceId"]?.stringValue else {
-                throw ConfigRuleError(.awsCallFailed, "GetComplianceDetailsByConfigRule returned a result without ResourceType/ResourceId")
-            }
-            keys.append(ResourceKey(resourceType: type, resourceID: id))
-        }
-        return ResourcePage(keys: keys, nextToken: page["NextToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+        return try readPage(
+            ConfigWire.Operation.getComplianceDetailsByConfigRule, request, items: "EvaluationResults", token: "NextToken",
+            keyPath: Self.resultKeyPath, keyMembers: Self.resultKeyMembers, missing: "a result without ResourceType/ResourceId",
+            context: context
+        )
     }
 }

@@ -145,8 +145,17 @@ private final class ResponseAccumulator {
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        headers.add(name: Self.trimmed(line[..<colon]), value: Self.trimmed(line[(colon + 1)...]))
+        let name = Self.trimmed(line[..<colon])
+        let value = Self.trimmed(line[(colon + 1)...])
+        headers.add(name: name, value: value)
+        // The body arrives in pieces: one allocation of its announced size instead of regrowing (bounded).
+        if name.utf8.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, Self.maximumReservation))
+        }
     }
+
+    /// The largest body capacity reserved from a `Content-Length` header (a larger body still grows as it arrives).
+    private static let maximumReservation = 32 << 20
 
     /// The bytes without leading and trailing spaces and tabs, decoded as UTF-8.
     private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {

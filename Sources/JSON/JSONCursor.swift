@@ -133,7 +133,14 @@ public struct JSONCursor {
     public mutating func value() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let start = offset
-        try skipValue()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            // Fast path: a string without escapes (validated, UTF-8 checked) is its bytes.
+            if try !skipString() {
+                return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)]), as: UTF8.self))
+            }
+        } else {
+            try skipValue()
+        }
         do {
             return try JSONParser.parse(Array(UnsafeBufferPointer(rebasing: bytes[start..<offset])))
         } catch {
@@ -148,11 +155,11 @@ public struct JSONCursor {
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return false }
         let start = offset + 1
         let escaped = try skipString()
-        buffer.removeAll(keepingCapacity: true)
         let content = UnsafeBufferPointer(rebasing: bytes[start..<(offset - 1)])
         if escaped {
-            JSONCursor.unescape(content, into: &buffer)
+            buffer = JSONCursor.unescaped(content)
         } else {
+            buffer.removeAll(keepingCapacity: true)
             buffer.append(contentsOf: content)
         }
         return true
@@ -183,7 +190,9 @@ public struct JSONCursor {
         offset += 1
         var escaped = false
         var nonASCII = false
-        while offset < bytes.count {
+        while true {
+            offset = Self.plainASCIIEnd(bytes, from: offset)
+            guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 offset += 1
@@ -199,10 +208,39 @@ public struct JSONCursor {
                 continue
             }
             if byte < 0x20 { throw failure("unescaped control character in a string") }
-            if byte >= 0x80 { nonASCII = true }
+            nonASCII = true  // ≥ 0x80: validated as UTF-8 once the string ends
             offset += 1
         }
         throw failure("unterminated string")
+    }
+
+    /// The offset of the first byte at or after `from` that ends a run of plain string content: `"`, `\`, a control
+    /// character or a non-ASCII byte (or `bytes.count`). Eight bytes at a time; the word tests may stop early (then
+    /// the byte loop goes on) but never miss such a byte.
+    @inline(__always)
+    static func plainASCIIEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return from }
+        let end = bytes.count
+        var index = from
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote)  // a byte equal to '"'
+                | ((backslash &- ones) & ~backslash)  // a byte equal to '\'
+                | ((word &- ones &* 0x20) & ~word)  // a byte below 0x20
+                | word  // a byte at or above 0x80
+            if special & highs != 0 { break }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            index += 1
+        }
+        return index
     }
 
     /// Validates one escape (cursor after the backslash), as ``JSONParser`` does.
@@ -319,41 +357,64 @@ public struct JSONCursor {
         }
     }
 
-    /// Appends the decoded form of already validated string content (escapes resolved, `\u` as UTF-8).
-    static func unescape(_ content: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        var index = 0
-        func hex4(at position: Int) -> UInt32 {
-            var value: UInt32 = 0
-            for offset in position..<(position + 4) { value = value << 4 | UInt32(hexDigit(content[offset]) ?? 0) }
-            return value
+    /// The decoded form of already validated string content (escapes resolved, `\u` as UTF-8): runs without a
+    /// backslash are copied whole; the result is never longer than the content.
+    static func unescaped(_ content: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let source = content.baseAddress, !content.isEmpty else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: content.count) { output, written in
+            written = output.baseAddress.map { unescape(source, count: content.count, into: $0) } ?? 0
         }
-        while index < content.count {
-            let byte = content[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
+    }
+
+    /// Writes the decoded bytes of `count` validated content bytes at `source` to `target` (room for `count` bytes:
+    /// the output is never longer); returns how many were written.
+    private static func unescape(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        var index = 0
+        var length = 0
+        while index < count {
+            let byte = source[index]
+            if byte != UInt8(ascii: "\\") {
+                target[length] = byte
+                length += 1
                 index += 1
                 continue
             }
-            let escape = content[index + 1]
+            guard index + 1 < count else { break }
+            let escape = source[index + 1]
             index += 2
+            var decoded: UInt8
             switch escape {
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "b"): decoded = 0x08
+            case UInt8(ascii: "f"): decoded = 0x0C
+            case UInt8(ascii: "n"): decoded = 0x0A
+            case UInt8(ascii: "r"): decoded = 0x0D
+            case UInt8(ascii: "t"): decoded = 0x09
             case UInt8(ascii: "u"):
-                var scalarValue = hex4(at: index)
+                var scalarValue = hex4(source, at: index, count: count)
                 index += 4
                 if (0xD800...0xDBFF).contains(scalarValue) {
-                    let low = hex4(at: index + 2)
+                    scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (hex4(source, at: index + 2, count: count) &- 0xDC00)
                     index += 6
-                    scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
                 }
-                UTF8.encode(Unicode.Scalar(scalarValue) ?? "\u{FFFD}") { output.append($0) }
-            default: output.append(escape)  // " \ /
+                if let encoded = UTF8.encode(Unicode.Scalar(scalarValue) ?? "\u{FFFD}") {
+                    for unit in encoded where length < count {
+                        target[length] = unit
+                        length += 1
+                    }
+                }
+                continue
+            default: decoded = escape  // " \\ /
             }
+            target[length] = decoded
+            length += 1
         }
+        return length
+    }
+
+    private static func hex4(_ source: UnsafePointer<UInt8>, at position: Int, count: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for offset in position..<min(position + 4, count) { value = value << 4 | UInt32(hexDigit(source[offset]) ?? 0) }
+        return value
     }
 }
 
@@ -378,8 +439,6 @@ public struct JSONKeySet: Sendable {
 
     /// The index of a key written with escapes (`"Pid\u004dode"`), decoded first.
     func index(ofEscaped key: UnsafeBufferPointer<UInt8>) -> Int {
-        var decoded: [UInt8] = []
-        JSONCursor.unescape(key, into: &decoded)
-        return decoded.withUnsafeBufferPointer { index(of: $0) }
+        JSONCursor.unescaped(key).withUnsafeBufferPointer { index(of: $0) }
     }
 }

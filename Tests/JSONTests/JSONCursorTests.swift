@@ -46,6 +46,30 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("the 8-byte word scan: a special byte at every position of a long string is found (accept, reject, decode as the parser)")
+    func wordScanBoundaries() throws {
+        let specials: [[UInt8]] = [
+            Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u00e9"#.utf8), [0xC3, 0xA9], [0x01], [0x7F], [0xC3], [0xFF],
+            Array(#"\ud83d\ude00"#.utf8), [0x22],
+        ]
+        for special in specials {
+            for position in 0..<24 {
+                let content = Array(repeating: UInt8(ascii: "a"), count: position) + special + Array(repeating: UInt8(ascii: "b"), count: 24 - position)
+                let document = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
+                let parsed = try? JSONParser.parse(document)
+                #expect((cursorError(document) == nil) == (parsed != nil), "\(special) at \(position)")
+                var buffer: [UInt8] = []
+                let decoded: Bool? = document.withUnsafeBufferPointer { raw in
+                    var cursor = JSONCursor(raw)
+                    return try? cursor.decodeString(into: &buffer)
+                }
+                if let text = parsed?.stringValue {
+                    #expect(decoded == true && buffer == Array(text.utf8), "\(special) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test("nesting: 256 levels accepted, 257 rejected, like the parser")
     func depthLimit() {
         let at = Array((String(repeating: "[", count: 256) + String(repeating: "]", count: 256)).utf8)
