@@ -62,6 +62,9 @@ let package = Package(
             dependencies: ["IaCScan", "PidModePolicy", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // scripts/exceptions-report: the owners' review of an exceptions registry file; not part of the `bootstrap` product.
+        .executableTarget(name: "ExceptionsReport", dependencies: ["PidModePolicy", "StructuredLogging"], path: "Tools/ExceptionsReport"),
+
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
         .executableTarget(name: "BenchHarness", dependencies: ["JSON", "SigV4", "StructuredLogging"], path: "Benchmarks/BenchHarness"),
 

@@ -1,5 +1,5 @@
-"""Assembly: builds the shared state and the four loopback listeners (Runtime API, Config, control,
-STS), plus with ``tls=True`` the HTTPS listeners of ``TLS_LISTENERS``; starts and stops them."""
+"""Assembly: builds the shared state and the six loopback listeners (Runtime API, Config, control,
+STS, ECS, SSM), plus with ``tls=True`` the HTTPS listeners of ``TLS_LISTENERS``; starts and stops them."""
 
 import json
 import os
@@ -14,6 +14,7 @@ from .control import ControlAPI, ControlHandler
 from .ecs_ops import EcsData
 from .fake_config import ConfigHandler, ConfigService
 from .fake_ecs import EcsHandler, EcsService
+from .fake_ssm import ParameterStore, SsmHandler, SsmService
 from .fake_sts import CredentialStore, StsClock, StsHandler, StsService
 from .faults import FaultQueues
 from .httputil import LoopbackServer
@@ -35,6 +36,7 @@ DEFAULT_REGION = "us-west-2"
 SEED_HISTORY = "payloads/derived_get-resource-config-history_response_ecs-taskdef_pidmode-host.json"
 CONFIG_MODEL = os.path.join("config", "2014-11-12", "service-2.json")
 ECS_MODEL = os.path.join("ecs", "2014-11-13", "service-2.json")
+SSM_MODEL = os.path.join("ssm", "2014-11-06", "service-2.json")
 DEFAULT_RULE_NAME = "ecs-task-definition-pid-mode-custom"
 
 # The HTTPS listeners of --tls, each serving an existing service on https://localhost:<port>:
@@ -152,9 +154,9 @@ def stderr_log(line):
 
 
 class Emulator:
-    """The whole emulator: shared journal, Runtime API, fake Config, fake STS, control API.
+    """The whole emulator: shared journal, Runtime API, fake Config, fake STS, fake SSM, control API.
 
-    ``start()`` binds four listeners on 127.0.0.1 (free ports) and serves them on daemon
+    ``start()`` binds six listeners on 127.0.0.1 (free ports) and serves them on daemon
     threads; ``stop()`` wakes blocked pollers and shuts the listeners down. Safe to embed
     (run_local, selftest) or to run from the CLI.
 
@@ -185,6 +187,7 @@ class Emulator:
         self.config_faults = FaultQueues(self.journal.lock)
         self.runtime_faults = FaultQueues(self.journal.lock)
         self.sts_faults = FaultQueues(self.journal.lock)
+        self.ssm_faults = FaultQueues(self.journal.lock)
         self.sts_clock = StsClock()
         self.sts_store = CredentialStore(self.journal.lock, self.sts_clock)
         # Config accepts the base credentials and any unexpired temporary ones issued by STS.
@@ -211,6 +214,12 @@ class Emulator:
         self.ecs = EcsService(self.journal, ecs_verifier, self.ecs_model, self.ecs_faults,
                               EcsData(lock, PageTokens(lock), region, BASE_ACCOUNT,
                                       default_ecs_state()), self.log)
+        # SSM (the exceptions registry) accepts the function's own (base) credentials only.
+        ssm_verifier = SigV4Verifier(access_key_id, secret_access_key, session_token, region, "ssm")
+        self.ssm_store = ParameterStore(lock, region, BASE_ACCOUNT)
+        self.ssm = SsmService(self.journal, ssm_verifier,
+                              ModelChecker(os.path.join(self.models_dir, SSM_MODEL), "ssm"),
+                              self.ssm_faults, self.ssm_store, self.log)
         self.runtime = RuntimeState(self.journal, self.runtime_faults, region, self.log)
         self.control = ControlAPI(self)
         self.tls_enabled = tls
@@ -221,15 +230,16 @@ class Emulator:
         self._threads = []
 
     def start(self):
-        """Bind and serve the four listeners (and the HTTPS ones with ``tls``); return
+        """Bind and serve the six listeners (and the HTTPS ones with ``tls``); return
         ``info()``."""
         self.runtime_server = LoopbackServer(RuntimeAPIHandler, runtime=self.runtime)
         self.config_server = LoopbackServer(ConfigHandler, config_service=self.config)
         self.control_server = LoopbackServer(ControlHandler, control_api=self.control)
         self.sts_server = LoopbackServer(StsHandler, sts_service=self.sts)
         self.ecs_server = LoopbackServer(EcsHandler, ecs_service=self.ecs)
+        self.ssm_server = LoopbackServer(SsmHandler, ssm_service=self.ssm)
         for server in (self.runtime_server, self.config_server, self.control_server,
-                       self.sts_server, self.ecs_server):
+                       self.sts_server, self.ecs_server, self.ssm_server):
             self._serve(server)
         if self.tls_enabled:
             self._start_tls()
@@ -272,6 +282,7 @@ class Emulator:
                 "control": f"http://127.0.0.1:{self.control_server.port}",
                 "stsEndpoint": f"http://127.0.0.1:{self.sts_server.port}",
                 "ecsEndpoint": f"http://127.0.0.1:{self.ecs_server.port}",
+                "ssmEndpoint": f"http://127.0.0.1:{self.ssm_server.port}",
                 "region": self.region, **self.credentials}
         if self.tls_material is not None:
             info["tls"] = {"caFile": self.tls_material.ca_file,
@@ -320,9 +331,12 @@ class Emulator:
             self.runtime_faults.clear()
             self.sts_faults.clear()
             self.ecs_faults.clear()
+            self.ssm_faults.clear()
             self.config.clear()
             self.ecs.clear()
             self.sts.clear()
+            self.ssm.clear()
+            self.ssm_store.clear()
             self.sts_store.clear_roles()
             self.sts_clock.offset_seconds = 0.0
             self.restore_data()

@@ -39,6 +39,12 @@ Routes (all replies JSON; errors ``{"error": "..."}`` with 400/404):
     GET  /sts/credentials     temporary credentials issued by AssumeRole (with ``expired``)
     POST /clock               {"offsetSeconds": n}  shift the STS clock (credential expiry only)
     GET  /clock               {"offsetSeconds", "now", "nowIso"}
+    POST /ssm/parameters      {"name", "value" (text, or JSON that is serialised), "type"?: "String"}
+                              a new version of an SSM parameter (the exceptions registry)
+    GET  /ssm/parameters      every parameter with all its versions
+    POST /ssm/parameters/delete  {"name"}  GetParameter then answers ParameterNotFound
+    GET  /ssm/calls           ?operation=&traceHeader=  recorded SSM calls (GetParameter faults: POST
+                              /faults with "operation": "GetParameter")
     GET  /tls/connections     ?listener=  every TLS handshake of the HTTPS listeners (``--tls``)
     POST /ecs/state           the fake ECS's task definitions, clusters, tasks, services (ecs_ops docstring)
     GET  /ecs/state           that state and its counts
@@ -58,6 +64,7 @@ import re
 
 from .compliance import ComplianceError, normalize_result
 from .ecs_ops import EcsStateError
+from .fake_ssm import OPERATIONS as SSM_OPERATIONS
 from .fake_sts import (DEFAULT_MAX_SESSION_DURATION, MAX_DURATION, MIN_DURATION, OPERATIONS as
                        STS_OPERATIONS, ROLE_ARN_PATTERN, ROLE_ARN_RE, STS_KINDS)
 from .faults import CONFIG_KINDS, RUNTIME_KINDS, FaultSpecError, normalize_fault
@@ -130,6 +137,10 @@ class ControlAPI:
             ("GET", r"/roles", self.roles),
             ("GET", r"/sts/calls", self.sts_calls),
             ("GET", r"/sts/credentials", self.sts_credentials),
+            ("POST", r"/ssm/parameters", self.put_parameter),
+            ("GET", r"/ssm/parameters", self.parameters),
+            ("POST", r"/ssm/parameters/delete", self.delete_parameter),
+            ("GET", r"/ssm/calls", self.ssm_calls),
             ("POST", r"/clock", self.set_clock),
             ("GET", r"/clock", self.get_clock),
             ("GET", r"/init-errors", self.init_errors),
@@ -204,6 +215,11 @@ class ControlAPI:
     def add_faults(self, query, body):
         payload = _require_object(body)
         operation = payload.get("operation", "*")
+        if operation in SSM_OPERATIONS:
+            faults = _normalize_all(payload.get("faults", []), CONFIG_KINDS - {"failedEvaluations"})
+            self.emu.ssm_faults.add(operation, faults, replace=bool(payload.get("replace")))
+            return {"operation": operation,
+                    "queued": self.emu.ssm_faults.snapshot().get(operation, [])}
         if operation in STS_OPERATIONS:
             faults = _normalize_all(payload.get("faults", []), STS_KINDS)
             self.emu.sts_faults.add(operation, faults, replace=bool(payload.get("replace")))
@@ -239,7 +255,8 @@ class ControlAPI:
         return {"config": self.emu.config_faults.snapshot(),
                 "ecs": self.emu.ecs_faults.snapshot(),
                 "runtime": self.emu.runtime_faults.snapshot(),
-                "sts": self.emu.sts_faults.snapshot()}
+                "sts": self.emu.sts_faults.snapshot(),
+                "ssm": self.emu.ssm_faults.snapshot()}
 
     def add_runtime_faults(self, query, body):
         payload = _require_object(body)
@@ -442,6 +459,29 @@ class ControlAPI:
         except EcsStateError as exc:
             raise ControlError(str(exc)) from None
         return summary
+    # ------------------------------------------------------------------ SSM
+
+    def put_parameter(self, query, body):
+        """``{"name", "value" (string, or any JSON which is serialised), "type"?}``: a new
+        version of the parameter, as PutParameter with Overwrite."""
+        payload = _require_object(body)
+        value = payload.get("value")
+        if not isinstance(value, str):
+            value = json.dumps(value)
+        try:
+            return self.emu.ssm_store.put(payload.get("name"), value, payload.get("type", "String"),
+                                          payload.get("keyId"))
+        except ValueError as exc:
+            raise ControlError(str(exc)) from exc
+
+    def parameters(self, query, body):
+        return self.emu.ssm_store.history()
+
+    def delete_parameter(self, query, body):
+        return {"deleted": self.emu.ssm_store.delete(_require_object(body).get("name"))}
+
+    def ssm_calls(self, query, body):
+        return self.emu.ssm.calls(query.get("operation"), _trace_filter(query))
 
     # ------------------------------------------------------------------ misc
 

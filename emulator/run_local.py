@@ -23,6 +23,11 @@ whose ``ruleParameters`` has ``ExecutionRoleName`` runs, the role
 an ``expected.json`` entry may register more roles (or override that one) with
 ``"roles": [{"roleArn", "trusts"?, "maxSessionDuration"?}]``.
 
+Exceptions registry: the bootstrap gets ``AWS_ENDPOINT_URL_SSM`` (the fake SSM). Before each event the
+fake Parameter Store is emptied, then the ``ssmParameters`` of its expected entry are put
+(``{"<name>": <JSON document or text>}``); ``ssmCalls`` lists the SSM operations the invocation
+must make (checked like ``calls``; every SSM call must also be valid and answered 200).
+
 Config and STS calls are attributed to an invocation by their ``X-Amzn-Trace-Id`` (each
 invocation gets a unique trace id). Besides ``expected.json`` every event must satisfy: every call
 of the invocation valid SigV4, no model errors, HTTP 200 (for STS calls: unless ``stsCalls`` in
@@ -104,6 +109,7 @@ def bootstrap_env(info, bootstrap, args):
         "AWS_ENDPOINT_URL_CONFIG_SERVICE": info["configEndpoint"],
         "AWS_ENDPOINT_URL_STS": info["stsEndpoint"],
         "AWS_ENDPOINT_URL_ECS": info["ecsEndpoint"],
+        "AWS_ENDPOINT_URL_SSM": info["ssmEndpoint"],
         "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -234,6 +240,18 @@ def register_roles(emu, raw, expected):
     return shown
 
 
+def put_parameters(emu, expected):
+    """Empty the fake Parameter Store, then put the entry's ``ssmParameters`` (JSON values are
+    serialised); a parameter that cannot be stored is a SystemExit (bad input)."""
+    emu.ssm_store.clear()
+    for name, value in ((expected or {}).get("ssmParameters") or {}).items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        try:
+            emu.ssm_store.put(name, text)
+        except ValueError as exc:
+            raise SystemExit(f"run_local: cannot put SSM parameter {name!r}: {exc}") from None
+
+
 def run_event(emu, proc, path, timeout, expected=None, metric_lines=None):
     """``run_raw_event`` of an event file."""
     with open(path, "rb") as handle:
@@ -244,13 +262,14 @@ def run_event(emu, proc, path, timeout, expected=None, metric_lines=None):
 def run_raw_event(emu, proc, raw, timeout, expected=None, metric_lines=None):
     """Invoke one event (raw bytes) on the seeded data and collect what happened.
 
-    Returns ``{"invocation", "calls", "stsCalls", "ecsCalls", "evaluations", "stray", "died",
-    "timedOut", "roles", "metrics"}`` where ``stray`` are Config, STS or ECS calls made while the
+    Returns ``{"invocation", "calls", "stsCalls", "ecsCalls", "ssmCalls", "evaluations", "stray", "died",
+    "timedOut", "roles", "metrics"}`` where ``stray`` are Config, STS, ECS or SSM calls made while the
     invocation ran without its trace header and ``metrics`` the EMF documents the bootstrap wrote
     for it.
     """
     emu.restore_data()  # same seeded inventory/compliance/history for every event
     roles = register_roles(emu, raw, expected)
+    put_parameters(emu, expected)
     first_seq = emu.journal.last_seq
     queued = emu.invoke(raw, timeout_ms=int(timeout * 1000))
     request_id, trace = queued["requestId"], queued["traceId"]
@@ -266,11 +285,14 @@ def run_raw_event(emu, proc, raw, timeout, expected=None, metric_lines=None):
     calls = [c for c in emu.config.calls() if c["seq"] > first_seq]
     sts_calls = [c for c in emu.sts.calls() if c["seq"] > first_seq]
     ecs_calls = [c for c in emu.ecs.calls() if c["seq"] > first_seq]
+    ssm_calls = [c for c in emu.ssm.calls() if c["seq"] > first_seq]
     return {"invocation": emu.runtime.get(request_id),
             "calls": [c for c in calls if c["traceHeader"] == trace],
             "stsCalls": [c for c in sts_calls if c["traceHeader"] == trace],
             "ecsCalls": [c for c in ecs_calls if c["traceHeader"] == trace],
-            "stray": sorted([c for c in calls + sts_calls + ecs_calls if c["traceHeader"] != trace],
+            "ssmCalls": [c for c in ssm_calls if c["traceHeader"] == trace],
+            "stray": sorted([c for c in calls + sts_calls + ecs_calls + ssm_calls
+                             if c["traceHeader"] != trace],
                             key=lambda c: c["seq"]),
             "evaluations": emu.config.data.evaluations.list(trace), "roles": roles,
             "metrics": metric_lines.for_request(request_id) if metric_lines else [],
@@ -314,8 +336,11 @@ def invariant_problems(result, expected=None):
         problems.extend(_call_problems(call, inv, label, "errors", status_label=status_label))
     if not result["died"] and not result["timedOut"] and len(result.get("metrics", [])) != 1:
         problems.append(f"{len(result.get('metrics', []))} metric lines for this invocation, expected 1")
+    for call in result.get("ssmCalls", []):
+        label = f"SSM call #{call['seq']} {call['operation']}"
+        problems.extend(_call_problems(call, inv, label, "model errors", status_label=label))
     for call in result["stray"]:
-        kind = "STS call" if "params" in call else "call"
+        kind = "STS call" if "params" in call else "SSM call" if "name" in call else "call"
         problems.append(f"{kind} #{call['seq']} {call['operation']} without this invocation's "
                         f"trace header (got {call['traceHeader']!r})")
     return problems
@@ -365,6 +390,9 @@ def expectation_problems(result, expected):
     ecs_operations = [c["operation"] for c in result.get("ecsCalls", [])]
     if ecs_operations != expected.get("ecsCalls", []):
         problems.append(f"ECS calls {ecs_operations}, expected {expected.get('ecsCalls', [])}")
+    ssm_operations = [c["operation"] for c in result.get("ssmCalls", [])]
+    if ssm_operations != expected.get("ssmCalls", []):
+        problems.append(f"SSM calls {ssm_operations}, expected {expected.get('ssmCalls', [])}")
     problems.extend(_evaluation_problems(result["evaluations"], expected))
     if "hook" in expected:
         problems.extend(_hook_problems(inv, expected["hook"]))
@@ -520,6 +548,10 @@ def print_block(name, result, problems):
     if result.get("ecsCalls"):
         print(f"   ecs calls: {len(result['ecsCalls'])} ("
               + ", ".join(c["operation"] or "?" for c in result["ecsCalls"]) + ")")
+    for call in result.get("ssmCalls", []):
+        status = "dropped" if call["dropped"] else call["status"]
+        error = f" {call['errorType']}" if call.get("errorType") else ""
+        print(f"   ssm call: {call['operation']} {call['name']} -> {status}{error}")
     operations = ", ".join(c["operation"] or "?" for c in result["calls"])
     accounts = sorted({c.get("account") or "?" for c in result["calls"]} - {BASE_ACCOUNT})
     print(f"   config calls: {len(result['calls'])}" + (f" ({operations})" if operations else "")
@@ -582,7 +614,8 @@ def summary_row(name, result, problems):
     hook = hook_result(inv) if inv["state"] == "response" else None
     if hook is not None:
         verdicts = f"hook {hook.get('hookStatus')}" + (f" {hook['errorCode']}" if hook.get("errorCode") else "")
-    recorded = len(result["calls"]) + len(result["stsCalls"]) + len(result.get("ecsCalls", []))
+    recorded = (len(result["calls"]) + len(result["stsCalls"]) + len(result.get("ecsCalls", []))
+                + len(result.get("ssmCalls", [])))
     counted = [metric_values(d).get("AWSCalls") for d in result.get("metrics", [])]
     counted_text = "/".join(f"{c:g}" for c in counted if isinstance(c, (int, float))) or "-"
     return [name, "PASS" if not problems else "FAIL", outcome, verdicts, f"{recorded} / {counted_text}"]

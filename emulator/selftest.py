@@ -281,8 +281,8 @@ def expect_client_error(call, code, contains=None):
 
 @test
 def startup_line(h):
-    keys = {"runtimeAPI", "configEndpoint", "control", "stsEndpoint", "ecsEndpoint", "region",
-            "accessKeyID", "secretAccessKey", "sessionToken"}
+    keys = {"runtimeAPI", "configEndpoint", "control", "stsEndpoint", "ecsEndpoint", "ssmEndpoint",
+            "region", "accessKeyID", "secretAccessKey", "sessionToken"}
     check(set(h.info) == keys, f"start-up keys {sorted(h.info)}")
     check(h.startup_line.endswith("\n") and h.startup_line.count("\n") == 1, "one JSON line")
     check(h.info["runtimeAPI"].startswith("127.0.0.1:"), "runtimeAPI is host:port")
@@ -1197,6 +1197,55 @@ def expired_temporary_credentials(h):
     h.ok("POST", "/reset")
     check(h.ok("GET", "/clock")["offsetSeconds"] == 0 and h.ok("GET", "/roles") == [], "reset")
     client.put_evaluations(Evaluations=[evaluation()], ResultToken="t")  # valid again at offset 0
+
+
+@test
+def ssm_get_parameter_is_botocore_compatible(h):
+    """The fake SSM, with botocore as the client: versions, name or ARN, ParameterNotFound, an
+    injected AccessDeniedException, model validation, and only the base credentials accepted."""
+    creds = {"aws_access_key_id": h.info["accessKeyID"], "aws_secret_access_key": h.info["secretAccessKey"],
+             "aws_session_token": h.info["sessionToken"]}
+
+    def ssm(**overrides):
+        return botocore.session.get_session().create_client(
+            "ssm", region_name=h.info["region"], endpoint_url=h.info["ssmEndpoint"],
+            config=Config(retries={"total_max_attempts": 1}, parameter_validation=False,
+                          connect_timeout=5, read_timeout=10), **{**creds, **overrides})
+
+    name = "/pid-mode-rule/exceptions"
+    h.ok("POST", "/ssm/parameters", {"name": name, "value": {"schemaVersion": 1, "exceptions": []}})
+    h.ok("POST", "/ssm/parameters", {"name": name, "value": "v2", "type": "SecureString"})
+    got = ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]
+    check(got["Value"] == "v2" and got["Version"] == 2 and got["Type"] == "SecureString", got)
+    arn = f"arn:aws:ssm:{h.info['region']}:111111111111:parameter{name}"
+    check(ssm().get_parameter(Name=arn, WithDecryption=True)["Parameter"]["Version"] == 2, "by ARN")
+    check(ssm().get_parameter(Name=name)["Parameter"]["Value"] != "v2", "SecureString without decryption")
+    check(len(h.ok("GET", "/ssm/parameters")[name]) == 2, "history kept")
+    for kwargs, code in (({"Name": "/missing", "WithDecryption": True}, "ParameterNotFound"),
+                         ({"WithDecryption": True}, "ValidationException")):
+        try:
+            ssm().get_parameter(**kwargs)
+            raise AssertionError(f"{kwargs}: no error")
+        except ClientError as exc:
+            check(exc.response["Error"]["Code"] == code, exc.response)
+    h.ok("POST", "/faults", {"operation": "GetParameter", "faults": [
+        {"kind": "error", "status": 400, "type": "AccessDeniedException"}]})
+    try:
+        ssm().get_parameter(Name=name, WithDecryption=True)
+        raise AssertionError("fault not applied")
+    except ClientError as exc:
+        check(exc.response["Error"]["Code"] == "AccessDeniedException", exc.response)
+    try:
+        ssm(aws_access_key_id="ASIAOTHERACCOUNT0000").get_parameter(Name=name, WithDecryption=True)
+        raise AssertionError("foreign credentials accepted")
+    except ClientError as exc:
+        check(exc.response["ResponseMetadata"]["HTTPStatusCode"] == 403, exc.response)
+    calls = h.ok("GET", "/ssm/calls")
+    check(calls[0]["signature"] == "valid" and calls[0]["principal"] == "base" and not calls[0]["modelErrors"],
+          calls[0])
+    check(any("WithDecryption" in w for c in calls for w in c["warnings"]), "missing WithDecryption warned")
+    h.ok("POST", "/reset")
+    check(h.ok("GET", "/ssm/parameters") == {} and h.ok("GET", "/ssm/calls") == [], "reset")
 
 
 @test

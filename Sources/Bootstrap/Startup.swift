@@ -45,8 +45,16 @@ enum Startup {
             let ecsEndpoint = try Endpoint.resolve(for: .ecs, region: aws.region, environment: environment)
             let ecsSession = try session(for: ecsEndpoint, caBundle: caBundle)
             let ecs = ECSService(client: AWSJSONClient(service: .ecs, endpoint: ecsEndpoint, environment: aws, session: ecsSession))
+            // The exceptions registry (§8): read with the function's own credentials; a rule may name one even when
+            // PIDMODE_EXCEPTIONS_PARAMETER is unset, so the client always exists (it connects only when used).
+            let ssmEndpoint = try Endpoint.resolve(for: .ssm, region: aws.region, environment: environment)
+            let ssm = SSMClient(client: AWSJSONClient(
+                service: .ssm, endpoint: ssmEndpoint, environment: aws, session: try session(for: ssmEndpoint, caBundle: caBundle)
+            ))
             return ConfigRuleHandler(
-                service: ConfigService(client: client), sweepWorkers: sweepWorkers, ecs: ecs, roles: roles, partition: aws.partition
+                service: ConfigService(client: client), sweepWorkers: sweepWorkers, ecs: ecs, roles: roles, partition: aws.partition,
+                exceptions: ExceptionsReader(ssm: ssm, environmentParameterName: environment[exceptionsParameterVariable]),
+                region: aws.region
             )
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)

@@ -10,6 +10,9 @@ public struct ConfigEvent: Sendable, Equatable {
     public var configRuleName: String?
     /// The account that owns the rule (top-level `accountId`); where an organization rule's evaluations belong.
     public var accountID: String?
+    /// The invoking event's `notificationCreationTime` (change, oversized and scheduled notifications alike); `nil`
+    /// when absent or not a time. The evaluation time of exceptions (§8).
+    public var notificationTime: Timestamp?
 
     /// Whether PutEvaluations should run in test mode (RDK convention: result token `TESTMODE`).
     public var testMode: Bool { resultToken == ConfigWire.testModeResultToken }
@@ -33,7 +36,9 @@ public struct ConfigEvent: Sendable, Equatable {
             throw ConfigRuleError.malformed("event", "must be a JSON object, not \(document.typeName)")
         }
         let fields = FieldReader(object: object, path: "")
-        self.invokingEvent = try InvokingEvent(object: try Self.invokingEventObject(object["invokingEvent"]))
+        let invokingEventObject = try Self.invokingEventObject(object["invokingEvent"])
+        self.invokingEvent = try InvokingEvent(object: invokingEventObject)
+        self.notificationTime = invokingEventObject["notificationCreationTime"].flatMap { Timestamp(json: $0) }
         self.resultToken = try fields.requiredString("resultToken")
         self.eventLeftScope = try Self.flag(object["eventLeftScope"], field: "eventLeftScope")
         self.ruleParametersValue = object["ruleParameters"]

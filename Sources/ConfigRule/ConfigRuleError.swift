@@ -11,6 +11,8 @@ public struct ConfigRuleError: Error, Sendable, CustomStringConvertible {
         case awsCallFailed
         /// PutEvaluations kept reporting some evaluations in `FailedEvaluations`.
         case evaluationsNotDelivered
+        /// The configured exceptions registry can't be read or is not a registry document (§8).
+        case exceptionsUnavailable
     }
 
     public var code: Code
@@ -40,6 +42,7 @@ public struct ConfigRuleError: Error, Sendable, CustomStringConvertible {
         case .malformedEvent: return "ConfigRule.MalformedEvent"
         case .configurationItemNotFound: return "ConfigRule.ConfigurationItemNotFound"
         case .evaluationsNotDelivered: return "ConfigRule.EvaluationsNotDelivered"
+        case .exceptionsUnavailable: return "ConfigRule.ExceptionsUnavailable"
         case .awsCallFailed:
             switch awsError?.code {
             case .service(let type, _)?: return "ConfigRule.\(type.filter { $0.isLetter || $0.isNumber })"

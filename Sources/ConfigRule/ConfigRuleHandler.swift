@@ -1,4 +1,5 @@
 import AWSClient
+import ExceptionsSource
 import JSON
 import Metrics
 import StructuredLogging
@@ -10,6 +11,8 @@ public final class ConfigRuleHandler {
     private let service: ConfigService
     private let sweepWorkers: [ConfigService]
     private let scopes: RevisionScopeLoader
+    private let exceptions: ExceptionsReader
+    private let region: String?
     private let roles: RoleCredentialsProvider?
     private let partition: String
 
@@ -22,11 +25,13 @@ public final class ConfigRuleHandler {
     ///   - partition: the ARN partition for role ARNs (`aws`, `aws-cn`, `aws-us-gov`).
     public init(
         service: ConfigService, sweepWorkers: [ConfigService] = [], ecs: ECSService? = nil, roles: RoleCredentialsProvider? = nil,
-        partition: String = "aws"
+        partition: String = "aws", exceptions: ExceptionsReader? = nil, region: String? = nil
     ) {
         self.service = service
         self.sweepWorkers = sweepWorkers
         self.scopes = RevisionScopeLoader(ecs: ecs)
+        self.exceptions = exceptions ?? ExceptionsReader(ssm: nil, environmentParameterName: nil)
+        self.region = region
         self.roles = roles
         self.partition = partition
     }
@@ -71,18 +76,34 @@ public final class ConfigRuleHandler {
         for warning in warnings {
             context.logger.warn(warning)
         }
+        // The registry is read (if at all) with the function's own credentials, before any role is assumed.
+        let exemptions = Exemptions(
+            source: exceptions.source(
+                parameterName: parameters.exceptionsParameterName, now: event.notificationTime?.epochMilliseconds,
+                maxExceptionDays: parameters.maxExceptionDays, context: context
+            ),
+            accountID: event.accountID, functionRegion: region, exemptComplianceType: parameters.exemptComplianceType,
+            metrics: context.metrics
+        )
         let context = try contextForAccount(of: event, parameters: parameters, context: context)
         let logger = context.logger.with("messageType", .string(event.invokingEvent.messageType))
         let evaluations: [Evaluation]
         switch event.invokingEvent {
         case .change(let item):
             evaluations = [
-                try evaluateChange(item, event: event, parameters: parameters, orderingTimestamp: item.captureTime, context: context)
+                try evaluateChange(
+                    item, event: event, parameters: parameters, exemptions: exemptions, orderingTimestamp: item.captureTime,
+                    context: context
+                )
             ]
         case .oversizedChange(let summary):
-            evaluations = [try evaluateOversized(summary, event: event, parameters: parameters, context: context)]
+            evaluations = [
+                try evaluateOversized(summary, event: event, parameters: parameters, exemptions: exemptions, context: context)
+            ]
         case .scheduled(let notificationTime):
-            return try sweep(event: event, notificationTime: notificationTime, parameters: parameters, context: context)
+            return try sweep(
+                event: event, notificationTime: notificationTime, parameters: parameters, exemptions: exemptions, context: context
+            )
         case .other:
             return Self.summary(messageType: event.invokingEvent.messageType, evaluations: [], ignored: true, testMode: event.testMode)
         }
@@ -93,9 +114,14 @@ public final class ConfigRuleHandler {
                 "resourceType": .string(evaluation.resourceType), "resourceId": .string(evaluation.resourceID),
                 "complianceType": .string(evaluation.complianceType.rawValue), "testMode": .bool(event.testMode),
                 "evaluationsPut": .int(evaluations.count), "putEvaluationsCalls": .int(calls),
+                "exempted": .int(exemptions.exemptedCount), "exceptionsExpired": .int(exemptions.expiredCount),
             ])
         }
-        return Self.summary(messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode)
+        var body = Self.summaryObject(
+            messageType: event.invokingEvent.messageType, evaluations: evaluations, ignored: false, testMode: event.testMode
+        )
+        exemptions.appendCounts(to: &body)
+        return JSONWriter.serialize(.object(body))
     }
 
     /// The call context for the event's account: with `ExecutionRoleName` set, every AWS call of the invocation is
@@ -128,6 +154,7 @@ public final class ConfigRuleHandler {
         event: ConfigEvent,
         notificationTime: Timestamp,
         parameters: RuleParameters,
+        exemptions: Exemptions,
         context: CallContext
     ) throws(ConfigRuleError) -> [UInt8] {
         let started = WallClock.monotonicNanoseconds()
@@ -135,7 +162,7 @@ public final class ConfigRuleHandler {
         let scope = try scopes.sweepScope(parameters.evaluatedRevisions, context: context)
         let sweep = PeriodicSweep(
             jobs: SweepJobs(service: service, workers: sweepWorkers), notificationTime: notificationTime,
-            configRuleName: event.configRuleName, parameters: parameters, scope: scope,
+            configRuleName: event.configRuleName, parameters: parameters, scope: scope, exemptions: exemptions,
             delivery: SweepDelivery(resultToken: event.resultToken, testMode: event.testMode), context: context
         )
         let counts = try sweep.run()
@@ -143,6 +170,7 @@ public final class ConfigRuleHandler {
         counts.annotating(context.logger).info("sweep delivered", [
             "nonCompliant": .int(counts.delivered[.nonCompliant] ?? 0),
             "evaluatedRevisions": .string(scope.parameter.rawValue), "ecsCalls": .int(scopes.ecsCalls),
+            "exempted": .int(exemptions.exemptedCount), "exceptionsExpired": .int(exemptions.expiredCount),
             "durationMs": .double(Double(WallClock.monotonicNanoseconds() - started) / 1e6),
         ])
         var body = Self.summaryObject(
@@ -151,6 +179,7 @@ public final class ConfigRuleHandler {
         body.append("inventory", .number(String(counts.listed)))
         body.append("cleanedUp", .number(String(counts.cleanedUp)))
         body.append("skipped", .number(String(counts.skipped)))
+        exemptions.appendCounts(to: &body)
         return JSONWriter.serialize(.object(body))
     }
 
@@ -160,6 +189,7 @@ public final class ConfigRuleHandler {
         _ summary: ConfigurationItem,
         event: ConfigEvent,
         parameters: RuleParameters,
+        exemptions: Exemptions,
         context: CallContext
     ) throws(ConfigRuleError) -> Evaluation {
         if PidModeRule.notApplicableReason(summary, eventLeftScope: event.eventLeftScope) != nil {
@@ -188,19 +218,24 @@ public final class ConfigRuleHandler {
         // The evaluation names the resource exactly as the notification did.
         item.resourceType = summary.resourceType
         item.resourceID = summary.resourceID
-        return try evaluateChange(item, event: event, parameters: parameters, orderingTimestamp: summary.captureTime, context: context)
+        return try evaluateChange(
+            item, event: event, parameters: parameters, exemptions: exemptions, orderingTimestamp: summary.captureTime,
+            context: context
+        )
     }
 
     /// One changed item under the rule's revision scope: the scope's ECS facts are read only when §2's steps 1–4
-    /// leave the item to the scope (rule-semantics §7).
+    /// leave the item to the scope (rule-semantics §7); a NON_COMPLIANT verdict then goes through the approved
+    /// exceptions (§8).
     private func evaluateChange(
         _ item: ConfigurationItem,
         event: ConfigEvent,
         parameters: RuleParameters,
+        exemptions: Exemptions,
         orderingTimestamp: Timestamp,
         context: CallContext
     ) throws(ConfigRuleError) -> Evaluation {
-        try PidModeRule.evaluate(
+        let evaluation = try PidModeRule.evaluate(
             item, parameters: parameters, eventLeftScope: event.eventLeftScope, orderingTimestamp: orderingTimestamp,
             scopeFor: { revision throws(ConfigRuleError) in
                 try scopes.changeScope(
@@ -208,6 +243,7 @@ public final class ConfigRuleHandler {
                 )
             }
         )
+        return try exemptions.apply(evaluation, item: item)
     }
 
     /// Adds delivered evaluations to the `Evaluations<ComplianceType>` counts.

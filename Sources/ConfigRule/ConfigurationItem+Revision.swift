@@ -10,4 +10,12 @@ extension ConfigurationItem {
         }
         return nil
     }
+
+    /// The family and revision number for exception matching (§8): from ``revision``, else from
+    /// `configuration.Family`/`Revision` (either casing); the family alone when no revision number is recorded.
+    var exceptionSubjectFamilyAndRevision: (family: String?, revision: Int?) {
+        if let parsed = revision { return (parsed.family, parsed.revision) }
+        let family = configuration?.family.flatMap { $0.isEmpty ? nil : $0 }
+        return (family, configuration?.revision.flatMap { Int($0) })
+    }
 }

@@ -16,6 +16,8 @@ public struct ConfigurationItem: Sendable, Equatable {
     public var configuration: TaskDefinitionFacts?
     /// The item's `ARN` (notification shape) or `arn` (API shape); for a task definition, the revision's ARN.
     public var arn: String?
+    /// `awsRegion`: where the resource lives (exception matching, §8); `nil` when absent.
+    public var awsRegion: String?
 
     public init(
         resourceType: String,
@@ -24,9 +26,11 @@ public struct ConfigurationItem: Sendable, Equatable {
         status: String,
         captureTime: Timestamp,
         configuration: TaskDefinitionFacts?,
-        arn: String? = nil
+        arn: String? = nil,
+        awsRegion: String? = nil
     ) {
         self.arn = arn
+        self.awsRegion = awsRegion
         self.resourceType = resourceType
         self.resourceID = resourceID
         self.resourceName = resourceName
@@ -61,7 +65,7 @@ public struct ConfigurationItem: Sendable, Equatable {
 
     /// The members of an API item that are read, besides `configuration`.
     private static let apiMembers = [
-        "resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime", "arn",
+        "resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime", "arn", "awsRegion",
     ]
     private static let apiKeySet = JSONKeySet(apiMembers + ["configuration"])
 
@@ -122,7 +126,8 @@ public struct ConfigurationItem: Sendable, Equatable {
             status: try fields.requiredString("configurationItemStatus"),
             captureTime: captureTime,
             configuration: configuration,
-            arn: (object["ARN"] ?? object["arn"])?.stringValue
+            arn: (object["ARN"] ?? object["arn"])?.stringValue,
+            awsRegion: object["awsRegion"]?.stringValue
         )
     }
 }

@@ -16,6 +16,8 @@ struct PeriodicSweep {
     let parameters: RuleParameters
     /// The revision scope (rule-semantics §7), loaded before the sweep starts.
     let scope: SweepScope
+    /// Approved exceptions (§8), applied to each NON_COMPLIANT verdict; shared by the sweep's threads.
+    let exemptions: Exemptions
     let delivery: SweepDelivery
     /// The invocation's context with a ``RequestGate`` shared by the listing thread and every worker.
     let context: CallContext
@@ -23,9 +25,10 @@ struct PeriodicSweep {
     /// - Parameter context: the invocation's context; the sweep adds the gate.
     init(
         jobs: SweepJobs, notificationTime: Timestamp, configRuleName: String?, parameters: RuleParameters,
-        scope: SweepScope = .fixed(.all), delivery: SweepDelivery, context: CallContext
+        scope: SweepScope = .fixed(.all), exemptions: Exemptions, delivery: SweepDelivery, context: CallContext
     ) {
         self.scope = scope
+        self.exemptions = exemptions
         self.jobs = jobs
         self.notificationTime = notificationTime
         self.configRuleName = configRuleName
@@ -42,11 +45,14 @@ struct PeriodicSweep {
 
     /// The sweep's one decision per inventory item (§4 step 3: the rule of §2 at the notification time, then the
     /// revision scope of §7). Items the rule cannot evaluate are logged and skipped (`nil`); a failed scope lookup
-    /// (ECS) is thrown: it stops the sweep and never becomes a verdict. Exceptions plug in here.
+    /// (ECS) is thrown: it stops the sweep and never becomes a verdict. A NON_COMPLIANT verdict then goes through the
+    /// approved exceptions (§8); a registry that is needed and can't be used (`.exceptionsUnavailable`) is thrown
+    /// too: nothing is delivered as if there were no exceptions.
     func evaluate(_ item: ConfigurationItem) throws(ConfigRuleError) -> Evaluation? {
         var lookupFailure: ConfigRuleError?
+        let evaluation: Evaluation
         do throws(ConfigRuleError) {
-            return try PidModeRule.evaluate(
+            evaluation = try PidModeRule.evaluate(
                 item, parameters: parameters, eventLeftScope: false, orderingTimestamp: notificationTime,
                 scopeFor: { revision throws(ConfigRuleError) in
                     do throws(ConfigRuleError) {
@@ -65,6 +71,7 @@ struct PeriodicSweep {
             ])
             return nil
         }
+        return try exemptions.apply(evaluation, item: item)
     }
 
     /// Lists, reads, evaluates and delivers the inventory, then the clean-up.

@@ -108,6 +108,14 @@ public enum PidModeRule {
         }
     }
 
+    /// The annotation of a NON_COMPLIANT item whose exception has lapsed (§8):
+    /// `pidMode is 'host' (node-exporter:12); exception EXC-0042 expired 2027-02-01 (owner …)`.
+    static func lapsedExceptionAnnotation(_ item: ConfigurationItem, exception: ApprovedException) -> String {
+        let configuration = item.configuration ?? TaskDefinitionFacts()
+        let finding = PidModePolicy.decide(pidModeValue(configuration), reading: .recorded).finding
+        return "\(finding) (\(displayName(item, configuration: configuration))); \(exception.expiryText)"
+    }
+
     /// `family:revision` for annotations: the item's `resourceName`, else `Family:Revision`, else the resource id.
     private static func displayName(_ item: ConfigurationItem, configuration: TaskDefinitionFacts) -> String {
         if let name = item.resourceName, !name.isEmpty { return name }

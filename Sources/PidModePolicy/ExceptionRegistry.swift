@@ -141,7 +141,7 @@ private struct EntryReader {
             .invalid(ExceptionProblem(entry: name, index: index, field: field, problem: text))
         }
         if let unknown = object.keys.first(where: { !knownMembers.contains($0) }) {
-            return problem(unknown, "is not a member of an exception (allowed: \(knownMembers.sorted().joined(separator: ", ")))")
+            return problem(unknown.isEmpty ? "\"\"" : unknown, "is not a member of an exception (allowed: \(knownMembers.sorted().joined(separator: ", ")))")
         }
         var strings: [String: String] = [:]
         for field in requiredStrings {

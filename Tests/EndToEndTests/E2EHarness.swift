@@ -262,6 +262,7 @@ final class E2EHarness {
             "AWS_SECRET_ACCESS_KEY": emulatorInfo["secretAccessKey"] as? String ?? "",
             "AWS_ENDPOINT_URL_CONFIG_SERVICE": configEndpoint,
             "AWS_ENDPOINT_URL_ECS": emulatorInfo["ecsEndpoint"] as? String ?? "",
+            "AWS_ENDPOINT_URL_SSM": emulatorInfo["ssmEndpoint"] as? String ?? "",
             "AWS_LAMBDA_FUNCTION_NAME": "pid-mode-rule",
             "AWS_LAMBDA_LOG_FORMAT": "JSON",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",

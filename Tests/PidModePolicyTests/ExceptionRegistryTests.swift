@@ -142,6 +142,8 @@ struct ExceptionRegistryTests {
         (#"{"id":"X","family":"f","owner":"o","reason":"r","expires":"2027-01-01","regions":[]}"#, "X", "regions"),
         (#"{"id":"X","family":"f","owner":"o","reason":"r","expires":"2027-01-01","regions":[1]}"#, "X", "regions"),
         (#"{"id":"X","family":"f","owner":"o","reason":"r","expires":"2027-01-01","revison":3}"#, "X", "revison"),
+        // A member with an empty name is named visibly (found by scripts/fuzz --target exceptions-registry).
+        (#"{"id":"X","family":"f","owner":"o","reason":"r","expires":"2027-01-01","":3}"#, "X", #""""#),
         (#""not an object""#, "exceptions[0]", "entry"),
     ])
     func invalidEntry(_ entry: String, _ name: String, _ field: String) throws {
