@@ -9,7 +9,7 @@ import PackageDescription
 //   ExceptionsSource → PidModePolicy, AWSClient (the exceptions registry read from SSM; shared by the front doors)
 //   PidModePolicy → JSON, StructuredLogging (CivilTime) — the pure decision every front door calls
 //   AWSClient → SigV4, CurlHTTP, StructuredLogging, JSON, Metrics
-//   Metrics → JSON (the invocation's counts and their CloudWatch Embedded Metric Format lines)
+//   Metrics → JSON, StructuredLogging (the invocation's counts and their CloudWatch Embedded Metric Format lines)
 //   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
 //   SigV4 → Crypto (swift-crypto)
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "StructuredLogging", dependencies: ["JSON"]),
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Metrics", dependencies: ["JSON"]),
+        .target(name: "Metrics", dependencies: ["JSON", "StructuredLogging"]),
         .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON", "Metrics"]),
         .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),
         .target(name: "ExceptionsSource", dependencies: ["PidModePolicy", "AWSClient", "StructuredLogging", "JSON"]),

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import StructuredLogging
 
 /// Writes an invocation's metric lines to standard output, where Lambda's log capture picks them up unchanged in
 /// both log formats (the line *is* the JSON object). Call it before the invocation is answered: Lambda may freeze
@@ -18,7 +14,7 @@ public struct MetricsPublisher: Sendable {
     public init(
         configuration: MetricsConfiguration,
         writer: @escaping @Sendable (String) -> Void = MetricsPublisher.standardOutput,
-        clock: @escaping @Sendable () -> Int64
+        clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) {
         self.configuration = configuration
         self.writer = writer
@@ -35,15 +31,5 @@ public struct MetricsPublisher: Sendable {
     }
 
     /// One `write(2)` per line on standard output, so lines never interleave with log lines.
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(1, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
+    public static let standardOutput: @Sendable (String) -> Void = Logger.lineWriter(fileDescriptor: 1)
 }

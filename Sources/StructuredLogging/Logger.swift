@@ -137,14 +137,20 @@ public struct Logger: Sendable {
     }
 
     /// The default writer: one `write(2)` per line on standard error, so concurrent lines never interleave.
-    public static let standardError: LogWriter = { line in
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
+    public static let standardError: LogWriter = lineWriter(fileDescriptor: 2)
+
+    /// A writer that appends a newline and writes each line to `fileDescriptor` with as few `write(2)` calls as the
+    /// kernel allows (one for any line shorter than a pipe buffer), so lines from several threads never interleave.
+    public static func lineWriter(fileDescriptor: Int32) -> LogWriter {
+        { line in
+            let bytes = Array((line + "\n").utf8)
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(fileDescriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                    if written <= 0 { return }
+                    offset += written
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import LoopbackHTTPServer
 import SigV4
+import TestSupport
 import Testing
 
 @testable import AWSClient
@@ -295,7 +296,7 @@ struct AWSJSONClientTests {
         #expect(harness.time.jitterCeilings.isEmpty)
     }
 
-    @Test("a refused connection is retried and ends as .transport(couldNotConnect)")
+    @Test("a refused connection is retried and ends as .transport(couldNotConnect), libcurl's text said once")
     func refused() throws {
         let refused = try LoopbackHTTPServer.refusedPort()
         let time = FakeTime()
@@ -315,6 +316,9 @@ struct AWSJSONClientTests {
                 return
             }
             #expect(curlError.code == .couldNotConnect)
+            #expect(!curlError.message.isEmpty)
+            #expect(error.description.occurrences(of: curlError.message) == 1, "\(error.description)")
+            #expect(repeatedClause(in: error.description) == nil, "\(error.description)")
             #expect(error.attempts == 3)
             #expect(time.sleeps.count == 2)
         }

@@ -92,31 +92,6 @@ struct CallReportingTests {
         #expect(context.metrics.value(of: .awsRetries) == 3)
         #expect(context.metrics.value(of: .awsThrottles) == 2)
     }
-
-    @Test("a transport failure's message carries libcurl's text once")
-    func transportTextOnce() throws {
-        let refused = try LoopbackHTTPServer.refusedPort()
-        let time = FakeTime()
-        let client = AWSJSONClient(
-            service: .config, endpoint: try requireEndpoint(refused.baseURL + "/"),
-            environment: AWSEnvironment(region: "eu-west-3", credentials: testCredentials),
-            session: try CurlSession(),
-            retries: RetryRunner(policy: RetryPolicy(maxAttempts: 1), clock: time.clock, sleep: time.sleep, jitter: time.jitter),
-            clock: time.clock)
-        do {
-            _ = try client.call("PutEvaluations", body: Self.body, context: CallContext(
-                deadlineMilliseconds: time.now + 60_000, traceID: nil, logger: LogCollector().logger))
-            Issue.record("expected a transport error")
-        } catch {
-            guard case .transport(let curlError) = error.code else {
-                Issue.record("expected .transport, got \(error.code)")
-                return
-            }
-            #expect(!curlError.message.isEmpty)
-            #expect(error.description.occurrences(of: curlError.message) == 1, "\(error.description)")
-            #expect(repeatedClause(in: error.description) == nil, "\(error.description)")
-        }
-    }
 }
 
 extension String {
