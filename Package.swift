@@ -59,11 +59,10 @@ let package = Package(
         .target(name: "IaCScan", dependencies: ["PidModePolicy", "JSON", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "PidModeCheck",
-            dependencies: ["IaCScan", "PidModePolicy", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "IaCScan", "PidModePolicy", "JSON", "StructuredLogging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
-
-        // scripts/exceptions-report: the owners' review of an exceptions registry file; not part of the `bootstrap` product.
-        .executableTarget(name: "ExceptionsReport", dependencies: ["PidModePolicy", "StructuredLogging"], path: "Tools/ExceptionsReport"),
 
         // Benchmark + fault-soak harness (scripts/bench, scripts/soak); not part of the `bootstrap` product.
         .executableTarget(name: "BenchHarness", dependencies: ["JSON", "SigV4", "StructuredLogging"], path: "Benchmarks/BenchHarness"),

@@ -17,6 +17,7 @@ struct PidModeCheckCommand: ParsableCommand {
             (terraform show -json) and Terraform files (*.tf), recognised by content. Directories are walked for \
             *.json, *.yaml, *.yml, *.template and *.tf files.
             Exit status: 0 nothing fails, 1 a finding fails, 2 a usage error or a file that cannot be read or parsed.
+            `pidmode-check exceptions-report FILE` reviews an exceptions registry instead (see its --help).
             """,
         version: SARIF.toolVersion)
 
@@ -93,20 +94,26 @@ struct PidModeCheckCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Usage errors exit 2 (swift-argument-parser's default is 64); help and version exit 0.
+    /// Usage errors exit 2 (swift-argument-parser's default is 64); help and version exit 0. A first argument
+    /// `exceptions-report` runs ``ExceptionsReportCommand`` on the rest (the checker's own arguments are paths).
     static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let report = arguments.first == ExceptionsReportCommand.configuration.commandName
+        if report { arguments.removeFirst() }
         do {
-            var command = try parseAsRoot()
+            var command: ParsableCommand = report
+                ? try ExceptionsReportCommand.parseAsRoot(arguments) : try parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            let code = exitCode(for: error)
+            let code = report ? ExceptionsReportCommand.exitCode(for: error) : exitCode(for: error)
+            let message = report ? ExceptionsReportCommand.fullMessage(for: error) : fullMessage(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                print(message)
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data("pidmode-check: \(fullMessage(for: error))\n".utf8))
+            FileHandle.standardError.write(Data("pidmode-check: \(message)\n".utf8))
             Foundation.exit(2)
         }
     }

@@ -57,6 +57,41 @@ struct CLIEndToEndTests {
         #expect(passing.stdout == "pidmode-check: 1 file, 1 task definition: 0 noncompliant (0 exempted), 0 indeterminate, 1 compliant; 0 errors\n")
     }
 
+    @Test("exceptions-report: invalid, expired and soon-expiring entries with owners; exit 1, 0 when clean, 2 when unusable")
+    func exceptionsReport() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func entry(_ id: String, _ expires: String, owner: String = "team@example.com") -> String {
+            #"{"id":"\#(id)","family":"f-\#(id)","owner":"\#(owner)","reason":"r","expires":"\#(expires)"}"#
+        }
+        func write(_ name: String, _ entries: [String]) throws {
+            try #"{"schemaVersion":1,"exceptions":[\#(entries.joined(separator: ","))]}"#
+                .write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("registry.json", [entry("OLD", "2026-12-01"), entry("SOON", "2026-12-20"), entry("BAD", "2027-01-01", owner: ""),
+                                    entry("LATER", "2027-06-01")])
+        let now = ["--now", "2026-12-06T12:00:00Z"]
+        let report = try Self.run(["exceptions-report", "registry.json"] + now, in: directory)
+        #expect(report.status == 1, "\(report)")
+        #expect(report.stdout == """
+            INVALID   BAD  f-BAD  owner is empty  owner -
+            EXPIRED   OLD  f-OLD  expired 2026-12-01 (5 days ago)  owner team@example.com
+            EXPIRING  SOON  f-SOON  expires 2026-12-20 (in 15 days)  owner team@example.com
+            4 entries: 1 invalid, 1 expired, 1 expiring soon, 1 active beyond the window
+
+            """)
+        #expect(try Self.run(["exceptions-report", "registry.json", "--within", "10"] + now, in: directory).stdout.contains("SOON") == false)
+        try write("clean.json", [entry("SOON", "2026-12-20")])
+        #expect(try Self.run(["exceptions-report", "clean.json"] + now, in: directory).status == 0)
+        try #"{"schemaVersion":2,"exceptions":[]}"#.write(to: directory.appendingPathComponent("v2.json"), atomically: true, encoding: .utf8)
+        let unusable = try Self.run(["exceptions-report", "v2.json"], in: directory)
+        #expect(unusable.status == 2 && unusable.stderr.contains("schemaVersion must be 1"), "\(unusable)")
+        #expect(try Self.run(["exceptions-report", "missing.json"], in: directory).status == 2)
+        #expect(try Self.run(["exceptions-report", "registry.json", "--now", "yesterday"], in: directory).status == 2)
+        let help = try Self.run(["exceptions-report", "--help"], in: directory)
+        #expect(help.status == 0 && help.stdout.contains("--within"))
+    }
+
     @Test("--fail-on indeterminate makes an indeterminate-only file fail")
     func failOnIndeterminate() throws {
         let directory = try Self.temporaryDirectory()
