@@ -158,6 +158,39 @@ struct MetricsTests {
         }
     }
 
+    @Test("exceptions: ExceptionsExempted / ExceptionsExpired as applied, the SSM read in AWSCalls; an unusable registry → Failures under ConfigRule.ExceptionsUnavailable")
+    func exceptions() throws {
+        try ExceptionsTests.withRegistryHarness { h in
+            func runHost(_ label: String) throws -> (InvocationView, [String: Any]) {
+                let invocation = try h.run(event: try E2EEvents.text(try ExceptionsTests.host()))
+                let document = try h.metricDocument(for: invocation, mode: "change", label)
+                let calls = try h.calls(for: invocation).count + (try h.ssmCalls(for: invocation).count)
+                #expect(metric(document, "AWSCalls") == Double(calls), "\(label): \(document)")
+                return (invocation, document)
+            }
+            try h.putRegistry([ExceptionsTests.entry()])
+            let (active, exempted) = try runHost("active exception")
+            #expect(active.state == "response", "\(active.summary)\(h.dump())")
+            #expect(metric(exempted, "ExceptionsExempted") == 1, "\(exempted)")
+            #expect((metric(exempted, "ExceptionsExpired") ?? 0) == 0, "\(exempted)")
+            #expect(metric(exempted, "EvaluationsCompliant") == 1, "\(exempted)")
+
+            try h.putRegistry([ExceptionsTests.entry(expires: "2024-01-01")])
+            let (lapsed, expired) = try runHost("expired exception")
+            #expect(lapsed.state == "response", "\(lapsed.summary)")
+            #expect(metric(expired, "ExceptionsExpired") == 1, "\(expired)")
+            #expect((metric(expired, "ExceptionsExempted") ?? 0) == 0, "\(expired)")
+            #expect(metric(expired, "EvaluationsNonCompliant") == 1, "\(expired)")
+
+            try h.putParameter(value: "{not json")
+            let (failed, unusable) = try runHost("unusable registry")
+            #expect(failed.errorDocument.type == "ConfigRule.ExceptionsUnavailable", "\(failed.summary)")
+            #expect(metric(unusable, "Failures") == 1)
+            #expect(unusable["ErrorType"] as? String == "ConfigRule.ExceptionsUnavailable")
+            #expect(metric(unusable, "EvaluationsNonCompliant") == 0)
+        }
+    }
+
     @Test("a malformed event: Failures 1, ErrorType ConfigRule.MalformedEvent, no AWS call; an ignored event: IgnoredEvents 1")
     func malformedAndIgnored() throws {
         try withHarness { h in
