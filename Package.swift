@@ -12,7 +12,7 @@ import PackageDescription
 //   Metrics → JSON, StructuredLogging (the invocation's counts and their CloudWatch Embedded Metric Format lines)
 //   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
-//   SigV4 → Crypto (swift-crypto)
+//   SigV4 → CCrypto (OpenSSL's libcrypto, already linked for TLS: one crypto library, no FoundationEssentials)
 //   JSON → nothing (a small RFC 8259 parser and writer; the shipped binary needs no Foundation JSON)
 // LambdaRuntime, ConfigRule and DeployHook never import each other; only Bootstrap wires them.
 let package = Package(
@@ -23,7 +23,6 @@ let package = Package(
         .executable(name: "pidmode-check", targets: ["PidModeCheck"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
@@ -36,7 +35,10 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),
         .target(name: "JSON"),
         .target(name: "StructuredLogging", dependencies: ["JSON"]),
-        .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // No pkg-config: the release build must link the minimal static libcrypto that libcurl's flags point at
+        // (scripts/build-openssl), debug builds Debian's; headers from libssl-dev (scripts/setup).
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "SigV4", dependencies: ["CCrypto"]),
         .target(name: "Metrics", dependencies: ["JSON", "StructuredLogging"]),
         .target(name: "AWSClient", dependencies: ["SigV4", "CurlHTTP", "StructuredLogging", "JSON", "Metrics"]),
         .target(name: "PidModePolicy", dependencies: ["JSON", "StructuredLogging"]),

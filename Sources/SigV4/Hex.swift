@@ -1,5 +1,3 @@
-import Crypto
-
 /// Lower-case hexadecimal digits, indexed by nibble value.
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -21,7 +19,7 @@ public func hexEncode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Ele
 /// This is the SigV4 payload hash: `hexSHA256([])` is
 /// `e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855`.
 public func hexSHA256(_ bytes: [UInt8]) -> String {
-    hexEncode(SHA256.hash(data: bytes))
+    hexEncode(Digest.sha256(bytes))
 }
 
 /// Lower-case hex SHA-256 of the UTF-8 encoding of `text` (64 characters).

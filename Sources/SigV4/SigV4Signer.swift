@@ -1,5 +1,3 @@
-import Crypto
-
 /// AWS Signature Version 4 header signer (`Authorization` header, not presigned URLs).
 ///
 /// Stateless and `Sendable`: one signer may be shared by concurrent tasks. Nothing
@@ -180,9 +178,10 @@ public struct SigV4Signer: Sendable {
 /// A SigV4 signing key and the day (`YYYYMMDD`) it is valid for.
 public struct DerivedSigningKey: Sendable {
     public var dateStamp: String
-    public var key: SymmetricKey
+    /// The 32-byte HMAC key.
+    public var key: [UInt8]
 
-    public init(dateStamp: String, key: SymmetricKey) {
+    public init(dateStamp: String, key: [UInt8]) {
         self.dateStamp = dateStamp
         self.key = key
     }

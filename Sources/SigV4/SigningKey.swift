@@ -1,5 +1,3 @@
-import Crypto
-
 /// Stages 3 and 4 of SigV4: the derived signing key and the signature.
 public enum SigningKey {
     /// Derives the signing key:
@@ -8,16 +6,16 @@ public enum SigningKey {
     /// The key depends only on its inputs, so a caller may cache it for a day.
     public static func derive(
         secretAccessKey: String, dateStamp: String, region: String, service: String
-    ) -> SymmetricKey {
-        var key = SymmetricKey(data: Array(("AWS4" + secretAccessKey).utf8))
+    ) -> [UInt8] {
+        var key = Array(("AWS4" + secretAccessKey).utf8)
         for part in [dateStamp, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+            key = Digest.hmacSHA256(key: key, Array(part.utf8))
         }
         return key
     }
 
     /// Lower-case hex HMAC-SHA256 of the UTF-8 `stringToSign` under `key` (64 characters).
-    public static func signature(stringToSign: String, key: SymmetricKey) -> String {
-        hexEncode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+    public static func signature(stringToSign: String, key: [UInt8]) -> String {
+        hexEncode(Digest.hmacSHA256(key: key, Array(stringToSign.utf8)))
     }
 }
