@@ -22,7 +22,9 @@ enum YAMLDocumentReader {
     static func parse(_ text: String) throws(SyntaxError) -> [SourceNode] {
         var converter = Converter(text: text)
         do {
-            let parser = try Parser(yaml: text)
+            // Resolver.basic: plain scalars are resolved here (scalarContent), not by regular expressions in Yams (whose
+            // duplicate-key check would otherwise resolve every key: most of the time of a template).
+            let parser = try Parser(yaml: text, resolver: .basic)
             var documents: [SourceNode] = []
             while let root = try parser.nextRoot() {
                 documents.append(try converter.convert(root, depth: 0, aliasPosition: nil))

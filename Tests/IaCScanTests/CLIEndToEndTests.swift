@@ -151,7 +151,7 @@ struct CLIEndToEndTests {
         #expect(try Self.run(["--format", "sarif", "--output", brokenSarifPath, "bad.json"], in: directory).status == 2)
         let validator = Process()
         validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        validator.arguments = ["python3", packageRoot.appendingPathComponent("Tests/IaCScanTests/validate_sarif.py").path, sarifPath, brokenSarifPath]
+        validator.arguments = ["python3", packageRoot.appendingPathComponent("scripts/lib/validate_sarif.py").path, sarifPath, brokenSarifPath]
         let out = Pipe()
         validator.standardOutput = out
         try validator.run()
