@@ -246,7 +246,7 @@ def main():
     if args.checkov:
         version = subprocess.run([args.checkov, "--version"], capture_output=True, text=True).stdout.strip()
         command = [args.checkov, "-d", ".", "--framework", "terraform", "terraform_plan", "--check", "CKV_AWS_335",
-                   "-o", "json", "--quiet", "--skip-download"]
+                   "-o", "json", "--skip-download"]
         env_command = ["env", "BC_SKIP_MAPPING=TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false"] + command
         status, seconds, rss, output = measure(env_command, tf_tree)
         try:
