@@ -44,9 +44,13 @@ struct LocatedJSONParser {
         case UInt8(ascii: "{"): return SourceNode(try parseObject(), at: position)
         case UInt8(ascii: "["): return SourceNode(try parseArray(), at: position)
         case UInt8(ascii: "\""): return SourceNode(.string(try parseString()), at: position)
-        case UInt8(ascii: "t"): try expectLiteral("true"); return SourceNode(.bool(true), at: position)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return SourceNode(.bool(false), at: position)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return SourceNode(.null, at: position)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            var end = index
+            while end < bytes.count, bytes[end] >= UInt8(ascii: "a"), bytes[end] <= UInt8(ascii: "z") { end += 1 }
+            switch try parseLiteral(to: end) {
+            case .bool(let flag): return SourceNode(.bool(flag), at: position)
+            default: return SourceNode(.null, at: position)
+            }
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return SourceNode(.number(try parseNumber()), at: position)
         default: throw failure("unexpected character")
         }
@@ -103,8 +107,8 @@ struct LocatedJSONParser {
         guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
-    /// A string or number literal: its extent is found here, its value (escapes, UTF-8, number grammar) comes from
-    /// the `JSON` target's parser, so both parsers read literals alike.
+    /// A string, number, `true`, `false` or `null` literal: its extent is found here, its value (escapes, UTF-8,
+    /// number grammar) comes from the `JSON` target's parser, so both parsers read literals alike.
     private mutating func parseLiteral(to end: Int) throws(SyntaxError) -> JSONValue {
         let start = index
         do {
@@ -148,16 +152,6 @@ struct LocatedJSONParser {
         }
         guard case .number(let text) = try parseLiteral(to: end) else { throw failure("invalid number") }
         return text
-    }
-
-    private mutating func expectLiteral(_ literal: StaticString) throws(SyntaxError) {
-        let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw failure("unexpected end of input") }
-        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        for offset in 0..<count where bytes[index + offset] != expected[offset] {
-            throw failure("invalid literal")
-        }
-        index += count
     }
 
     private mutating func consumeIf(_ byte: UInt8) -> Bool {
