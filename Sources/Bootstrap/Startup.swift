@@ -18,7 +18,10 @@ enum Startup {
 
     /// Region, credentials, Config endpoint (SDK precedence) and a TLS-ready libcurl handle for it.
     /// - Throws: ``ErrorResponse`` naming the variable or component that failed.
-    static func makeRuleHandler(environment: [String: String], logger: Logger) throws(ErrorResponse) -> ConfigRuleHandler {
+    /// - Parameter exceptions: the registry reader shared with the deployment hook (``makeExceptionsReader(environment:)``).
+    static func makeRuleHandler(
+        environment: [String: String], logger: Logger, exceptions: ExceptionsReader
+    ) throws(ErrorResponse) -> ConfigRuleHandler {
         do {
             let aws = try AWSEnvironment(environment: environment)
             let endpoint = try Endpoint.resolve(for: .config, region: aws.region, environment: environment)
@@ -45,15 +48,9 @@ enum Startup {
             let ecsEndpoint = try Endpoint.resolve(for: .ecs, region: aws.region, environment: environment)
             let ecsSession = try session(for: ecsEndpoint, caBundle: caBundle)
             let ecs = ECSService(client: AWSJSONClient(service: .ecs, endpoint: ecsEndpoint, environment: aws, session: ecsSession))
-            // The exceptions registry (§8): read with the function's own credentials; a rule may name one even when
-            // PIDMODE_EXCEPTIONS_PARAMETER is unset, so the client always exists (it connects only when used).
-            let ssmEndpoint = try Endpoint.resolve(for: .ssm, region: aws.region, environment: environment)
-            let ssm = SSMClient(client: AWSJSONClient(
-                service: .ssm, endpoint: ssmEndpoint, environment: aws, session: try session(for: ssmEndpoint, caBundle: caBundle)
-            ))
             return ConfigRuleHandler(
                 service: ConfigService(client: client), sweepWorkers: sweepWorkers, ecs: ecs, roles: roles, partition: aws.partition,
-                exceptions: ExceptionsReader(ssm: ssm, environmentParameterName: environment[exceptionsParameterVariable]),
+                exceptions: exceptions,
                 region: aws.region
             )
         } catch let error as AWSClientError {
@@ -78,27 +75,36 @@ enum Startup {
     /// The function's exceptions registry parameter (rule-semantics §8, §9).
     static let exceptionsParameterVariable = "PIDMODE_EXCEPTIONS_PARAMETER"
 
-    /// The deployment hook: the function's region (for exception matching) and the exceptions registry named by
-    /// `PIDMODE_EXCEPTIONS_PARAMETER`, read through SSM only for a verdict that would fail.
+    /// The exceptions registry reader (§8, §9), shared by the Config rule and the deployment hook: the SSM client
+    /// signed with the function's own credentials and `PIDMODE_EXCEPTIONS_PARAMETER`. A rule may name a registry even
+    /// when the variable is unset, so the client always exists (it connects only when used).
     /// - Throws: ``ErrorResponse`` naming the variable or component that is missing or broken.
-    static func makeHookHandler(environment: [String: String], logger: Logger) throws(ErrorResponse) -> HookHandler {
+    static func makeExceptionsReader(environment: [String: String]) throws(ErrorResponse) -> ExceptionsReader {
         do {
             let aws = try AWSEnvironment(environment: environment)
-            guard let parameter = environment[exceptionsParameterVariable], !parameter.isEmpty else {
-                return HookHandler(region: aws.region)
-            }
             let endpoint = try Endpoint.resolve(for: .ssm, region: aws.region, environment: environment)
             let caBundle = CABundle.resolve(environment: environment, fileExists: ProcessEnvironment.isReadable)
             let ssm = SSMClient(client: AWSJSONClient(
                 service: .ssm, endpoint: endpoint, environment: aws, session: try session(for: endpoint, caBundle: caBundle)
             ))
-            return HookHandler(region: aws.region, exceptions: ExceptionsReader(ssm: ssm, environmentParameterName: parameter))
+            return ExceptionsReader(ssm: ssm, environmentParameterName: environment[exceptionsParameterVariable])
         } catch let error as AWSClientError {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
         } catch let error as ErrorResponse {
             throw error
         } catch {
             throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+        }
+    }
+
+    /// The deployment hook: the function's region (for exception matching) and the shared registry reader (used
+    /// only with `PIDMODE_EXCEPTIONS_PARAMETER`, only for a verdict that would fail).
+    /// - Throws: ``ErrorResponse`` naming the variable that is missing or broken.
+    static func makeHookHandler(environment: [String: String], exceptions: ExceptionsReader) throws(ErrorResponse) -> HookHandler {
+        do {
+            return HookHandler(region: try AWSEnvironment(environment: environment).region, exceptions: exceptions)
+        } catch {
+            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
         }
     }
 

@@ -30,8 +30,9 @@ do {
 let ruleHandler: ConfigRuleHandler
 let hookHandler: HookHandler
 do throws(ErrorResponse) {
-    ruleHandler = try Startup.makeRuleHandler(environment: environment, logger: logger)
-    hookHandler = try Startup.makeHookHandler(environment: environment, logger: logger)
+    let exceptions = try Startup.makeExceptionsReader(environment: environment)
+    ruleHandler = try Startup.makeRuleHandler(environment: environment, logger: logger, exceptions: exceptions)
+    hookHandler = try Startup.makeHookHandler(environment: environment, exceptions: exceptions)
 } catch {
     logger.fatal("start-up failed", ["errorType": .string(error.errorType), "errorMessage": .string(error.errorMessage)])
     _ = try? runtimeAPIClient.failInitialization(error: error)
