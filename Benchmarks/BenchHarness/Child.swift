@@ -49,6 +49,16 @@ final class Child {
         return result == 0
     }
 
+    /// User + system CPU time the process has used so far (`utime` + `stime` of `/proc/<pid>/stat`), in seconds.
+    func cpuSeconds() -> Double? {
+        guard let bytes = try? readFile("/proc/\(pid)/stat") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// `VmHWM` (peak resident set) and `VmRSS` from `/proc/<pid>/status`, in kB.
     func memoryKilobytes() -> (peak: Int, current: Int)? {
         guard let bytes = try? readFile("/proc/\(pid)/status") else { return nil }

@@ -133,6 +133,8 @@ final class Harness {
     private(set) var faultCounts: [FaultKind: Int] = [:]
     private(set) var stopReason = ""
     private(set) var memoryKilobytes: (peak: Int, current: Int)?
+    /// The bootstrap's CPU time (user + system) for the whole run, start-up included.
+    private(set) var cpuSeconds: Double?
     /// `VmRSS` after the first tenth of the events (to tell steady growth, i.e. a leak, from start-up cost).
     private(set) var earlyRSS: (afterEvents: Int, kilobytes: Int)?
     private(set) var residentBreakdown: (groups: [(String, Int)], files: [(String, Int)])?
@@ -285,6 +287,7 @@ final class Harness {
 
         if child.isRunning() {
             memoryKilobytes = child.memoryKilobytes()
+            cpuSeconds = child.cpuSeconds()
             residentBreakdown = child.residentBreakdown(executablePath: options.bootstrapPath)
             child.stop()
         } else {

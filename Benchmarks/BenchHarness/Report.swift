@@ -377,6 +377,9 @@ struct Report {
             Double(harness.answers[$0][0].receivedNanoseconds - harness.dispatchNanoseconds[$0]) / 1e6 }, 3))
         out.append("eventsPerSecond", optionalNumber(eventsPerSecond, 1))
         out.append("peakRSSMB", optionalNumber(peakRSSMB, 2))
+        // CPU per change event: the bootstrap's utime + stime over the whole run / events answered.
+        out.append("cpuMicrosPerEvent", optionalNumber(harness.cpuSeconds.flatMap { cpu in
+            harness.answeredCount > 0 ? cpu / Double(harness.answeredCount) * 1e6 : nil }, 2))
         out.append("endRSSMB", optionalNumber(harness.memoryKilobytes.map { Double($0.current) / 1024 }, 2))
         var growth: JSONValue = .null
         if let early = harness.earlyRSS, let end = harness.memoryKilobytes, harness.answeredCount >= 1_000 {

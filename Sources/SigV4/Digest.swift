@@ -17,16 +17,16 @@ public enum Digest {
         return ok == 1 ? digest : []
     }
 
-    /// The 32-byte HMAC-SHA256 of `bytes` under `key`.
+    /// The 32-byte HMAC-SHA256 of `bytes` under `key` (RFC 2104 over ``sha256(_:)``: two digests, no MAC context
+    /// to fetch and free per call as OpenSSL 3's `HMAC()` does).
     public static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let ok = key.withUnsafeBufferPointer { keyBytes in
-            bytes.withUnsafeBufferPointer { input in
-                digest.withUnsafeMutableBufferPointer { output in
-                    pmr_hmac_sha256(keyBytes.baseAddress, keyBytes.count, input.baseAddress, input.count, output.baseAddress)
-                }
-            }
-        }
-        return ok == 1 ? digest : []
+        var block = key.count > blockSize ? sha256(key) : key
+        block += [UInt8](repeating: 0, count: max(0, blockSize - block.count))
+        let inner = sha256(block.map { $0 ^ 0x36 } + bytes)
+        guard !inner.isEmpty else { return [] }
+        return sha256(block.map { $0 ^ 0x5C } + inner)
     }
+
+    /// SHA-256's block size in bytes.
+    private static let blockSize = 64
 }
