@@ -81,10 +81,15 @@ public enum FileScanner {
         if TerraformHCLReader.recognizes(bytes) {
             return .scanned(.terraform, try TerraformHCLReader.sites(in: bytes, file: file))
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // Yams hands libyaml the text as UTF-8 explicitly, so a byte-order mark would be content: leave it out.
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[bomLength(bytes)...]), as: UTF8.self) else {
             throw SyntaxError(position: .start, message: "not UTF-8 text")
         }
         return try documents(YAMLDocumentReader.parse(text), file: file)
+    }
+
+    private static func bomLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
     /// Classifies parsed documents: a plan, a template, or task definitions (in that order of precedence).

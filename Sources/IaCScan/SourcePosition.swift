@@ -19,21 +19,25 @@ public struct SourcePosition: Sendable, Equatable, Hashable, Comparable, CustomS
     }
 }
 
-/// Converts byte offsets of a UTF-8 text into ``SourcePosition``s. Positions must be asked for in increasing
+/// Converts byte offsets of a UTF-8 text into ``SourcePosition``s (a leading byte-order mark takes no column). Positions must be asked for in increasing
 /// offset order for the cost to stay linear (each call advances from the previous one); an earlier offset restarts
 /// from the beginning of the text.
 struct PositionTracker {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private var offset = 0
+    /// Where column 1 of line 1 is: past a UTF-8 byte-order mark, which editors do not show.
+    private let origin: Int
+    private var offset: Int
     private var position = SourcePosition.start
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        self.origin = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        self.offset = origin
     }
 
     mutating func position(at target: Int) -> SourcePosition {
         if target < offset {
-            offset = 0
+            offset = origin
             position = .start
         }
         let end = min(target, bytes.count)

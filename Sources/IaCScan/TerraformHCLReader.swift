@@ -12,7 +12,7 @@ enum TerraformHCLReader {
     /// Whether `text` reads as HCL rather than YAML: its first line that is not blank or a `#` comment starts with
     /// `//`, `/*`, or an identifier followed by a quoted label, `{` or `=`.
     static func recognizes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
+        var index = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         while index < bytes.count {
             var lineEnd = index
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }

@@ -229,6 +229,14 @@ struct InputRowTests {
         #expect(multiline.family == "f")
     }
 
+    @Test("a UTF-8 byte-order mark takes no column (JSON, YAML, HCL)")
+    func byteOrderMark() throws {
+        let bom = "\u{FEFF}"
+        #expect(try site(bom + #"{"family": "f", "pidMode": "host", "containerDefinitions": []}"#).position == at(1, 28))
+        #expect(try site(bom + "family: f\npidMode: host\ncontainerDefinitions: []\n").position == at(2, 10))
+        #expect(try site(bom + "resource \"aws_ecs_task_definition\" \"t\" { pid_mode = \"host\" }").position == at(1, 53))
+    }
+
     @Test("recognised by content, not by name: a plan, a template and a task definition named alike")
     func byContent() throws {
         #expect(try format(#"{"resource_changes": []}"#) == .terraformPlan)
