@@ -41,7 +41,9 @@ public enum HookWire {
 
     /// Property names of `AWS::ECS::TaskDefinition` the hook reads (CloudFormation casing first, the ECS API's second).
     public enum Property {
-        public static let pidMode = ["PidMode", "pidMode"]
+        /// The CloudFormation spelling, which messages use.
+        public static let pidModeCloudFormation = "PidMode"
+        public static let pidMode = [pidModeCloudFormation, "pidMode"]
         public static let family = ["Family", "family"]
     }
 

@@ -5,8 +5,14 @@ import JSON
 /// Pure: no I/O, no clock, no AWS. Decision record: `rule-semantics.md` §2 (recorded configurations), §9 (hook) and
 /// §10 (pre-deploy checker). The front doors only translate their inputs into a ``PidModeValue`` and the answer back.
 public enum PidModePolicy {
-    /// The fix every non-compliant message ends with.
-    public static let fix = "Remove pidMode or set it to 'task'."
+    /// The fix a non-compliant finding about a recorded configuration ends with (the ECS API's `pidMode`).
+    public static let fix = fix(property: "pidMode")
+
+    /// The fix, naming the property as the input spells it: `PidMode` in CloudFormation (hook, templates),
+    /// `pidMode` in ECS JSON.
+    public static func fix(property: String) -> String {
+        "Remove \(property) or set it to 'task'."
+    }
 
     /// Decides one value under `reading`.
     ///

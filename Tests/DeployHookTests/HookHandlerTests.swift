@@ -45,7 +45,7 @@ struct HookHandlerTests {
         #expect(result.errorCode == .nonCompliant)
         #expect(result.message.contains("WebTask"))
         #expect(result.message.contains("family web"))
-        #expect(result.message.contains(PidModePolicy.fix))
+        #expect(result.message.contains(PidModePolicy.fix(property: "PidMode")))
         #expect(result.clientRequestToken == .string("tok-1"))
         let body = String(decoding: result.jsonBody(), as: UTF8.self)
         #expect(body.hasPrefix(#"{"hookStatus":"FAILED","errorCode":"NonCompliant","message":""#))
@@ -131,7 +131,7 @@ struct HookHandlerTests {
         #expect(result.message.utf16.count <= 1024)
         #expect(result.message.contains(String(repeating: "\u{1F680}", count: 127) + "…"))
         #expect(!result.message.contains(String(repeating: "\u{1F680}", count: 128)))
-        #expect(result.message.hasSuffix(PidModePolicy.fix))
+        #expect(result.message.hasSuffix(PidModePolicy.fix(property: "PidMode")))
     }
 
     @Test("a message over 1024 UTF-16 units is cut there, whole characters, ending in an ellipsis")

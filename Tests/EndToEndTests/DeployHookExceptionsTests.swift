@@ -66,7 +66,7 @@ struct DeployHookExceptionsTests {
             try h.putRegistry([Self.entry("EXC-H2", expires: expired)])
             let invocation = try h.run(event: try E2EEvents.sampleText("hook-create-host.json"))
             try h.expectHookResult(invocation, status: "FAILED", errorCode: "NonCompliant", token: Self.token, messageContains: [
-                "NodeExporterTaskDefinition", "exception EXC-H2 expired \(expired) (owner \(Self.owner))", "Remove pidMode or set it to 'task'.",
+                "NodeExporterTaskDefinition", "exception EXC-H2 expired \(expired) (owner \(Self.owner))", "Remove PidMode or set it to 'task'.",
             ], "expired exception")
             try h.expectRegistryReads(invocation, "expired exception")
             let document = try h.metricDocument(for: invocation, mode: "hook", "expired exception")
@@ -86,7 +86,7 @@ struct DeployHookExceptionsTests {
             ])
             let host = try h.run(event: try E2EEvents.sampleText("hook-create-host.json"))
             try h.expectHookResult(host, status: "FAILED", errorCode: "NonCompliant", token: Self.token,
-                                   messageContains: ["Remove pidMode or set it to 'task'."], "no entry matches")
+                                   messageContains: ["Remove PidMode or set it to 'task'."], "no entry matches")
             try h.expectRegistryReads(host, "no entry matches")
             try h.putRegistry([Self.entry("EXC-E")])
             let noFamily = try h.run(event: try Self.hostEvent { $0["Family"] = nil })

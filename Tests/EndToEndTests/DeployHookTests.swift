@@ -6,7 +6,7 @@ import Testing
 @Suite("CloudFormation Lambda Hook, end to end")
 struct DeployHookTests {
     static let taskDefinition = "AWS::ECS::TaskDefinition"
-    static let fix = "Remove pidMode or set it to 'task'."
+    static let fix = "Remove PidMode or set it to 'task'."
 
     struct Row {
         let name: String
