@@ -64,38 +64,49 @@ extension ConfigService {
         } catch {
             throw ConfigRuleError.aws(error)
         }
-        let pageMembers = JSONKeySet([items, token])
+        var page = ResourcePage(keys: [], nextToken: nil)
+        try Self.readReply(body, operation: operation, names: JSONKeySet([items, token])) { member, cursor in
+            switch member {
+            case 0:
+                guard try cursor.peekKind() == .array else { return try cursor.skipValue() }
+                page.keys = []
+                try cursor.enterArray()
+                while try cursor.nextElement() {
+                    guard let key = try Self.readKey(&cursor, path: keyPath[...], members: keyMembers) else {
+                        throw ConfigRuleError(.awsCallFailed, "\(operation) returned \(missing)")
+                    }
+                    page.keys.append(key)
+                }
+            case 1:
+                page.nextToken = try cursor.value().stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            default:
+                try cursor.skipValue()
+            }
+        }
+        return page
+    }
+
+    /// Reads an AWS reply (a JSON object) member by member with a ``JSONCursor``: `member` gets each member's index
+    /// in `names` (`-1` for others) and must consume its value. Nothing else is built.
+    /// - Throws: ``ConfigRuleError`` `.awsCallFailed` naming `operation` for a body that is not one JSON object, or
+    ///   what `member` throws.
+    static func readReply(
+        _ body: [UInt8],
+        operation: String,
+        names: JSONKeySet,
+        member: (Int, inout JSONCursor) throws -> Void
+    ) throws(ConfigRuleError) {
         do {
-            return try body.withUnsafeBufferPointer { bytes in
+            try body.withUnsafeBufferPointer { bytes in
                 var cursor = JSONCursor(bytes)
-                var page = ResourcePage(keys: [], nextToken: nil)
                 guard try cursor.peekKind() == .object else {
                     throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not a JSON object")
                 }
                 try cursor.enterObject()
-                while let member = try cursor.nextMember(pageMembers) {
-                    switch member {
-                    case 0:
-                        guard try cursor.peekKind() == .array else {
-                            try cursor.skipValue()
-                            continue
-                        }
-                        page.keys = []
-                        try cursor.enterArray()
-                        while try cursor.nextElement() {
-                            guard let key = try Self.readKey(&cursor, path: keyPath[...], members: keyMembers) else {
-                                throw ConfigRuleError(.awsCallFailed, "\(operation) returned \(missing)")
-                            }
-                            page.keys.append(key)
-                        }
-                    case 1:
-                        page.nextToken = try cursor.value().stringValue.flatMap { $0.isEmpty ? nil : $0 }
-                    default:
-                        try cursor.skipValue()
-                    }
+                while let index = try cursor.nextMember(names) {
+                    try member(index, &cursor)
                 }
                 try cursor.finish()
-                return page
             }
         } catch let error as ConfigRuleError {
             throw error
@@ -176,47 +187,30 @@ extension ConfigService {
         scratch: inout [UInt8]
     ) throws(ConfigRuleError) -> [ResourceKey] {
         let operation = ConfigWire.Operation.batchGetResourceConfig
-        do {
-            return try body.withUnsafeBufferPointer { bytes in
-                var cursor = JSONCursor(bytes)
-                var unprocessed: [ResourceKey] = []
-                guard try cursor.peekKind() == .object else {
-                    throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not a JSON object")
-                }
-                try cursor.enterObject()
-                while let member = try cursor.nextMember(batchMembers) {
-                    switch member {
-                    case 0:
-                        guard try cursor.peekKind() == .array else {
-                            try cursor.skipValue()
-                            continue
-                        }
-                        try cursor.enterArray()
-                        var index = 0
-                        while try cursor.nextElement() {
-                            let path = "\(operation).baseConfigurationItems[\(index)]"
-                            if let item = try ConfigurationItem.scanAPIItem(&cursor, path: path, scratch: &scratch) {
-                                items.append(item)
-                            }
-                            index += 1
-                        }
-                    case 1:
-                        unprocessed = (try cursor.value().arrayValue ?? []).compactMap { value in
-                            guard let type = value["resourceType"]?.stringValue, let id = value["resourceId"]?.stringValue else { return nil }
-                            return ResourceKey(resourceType: type, resourceID: id)
-                        }
-                    default:
-                        try cursor.skipValue()
+        var unprocessed: [ResourceKey] = []
+        try readReply(body, operation: operation, names: batchMembers) { member, cursor in
+            switch member {
+            case 0:
+                guard try cursor.peekKind() == .array else { return try cursor.skipValue() }
+                try cursor.enterArray()
+                var index = 0
+                while try cursor.nextElement() {
+                    let path = "\(operation).baseConfigurationItems[\(index)]"
+                    if let item = try ConfigurationItem.scanAPIItem(&cursor, path: path, scratch: &scratch) {
+                        items.append(item)
                     }
+                    index += 1
                 }
-                try cursor.finish()
-                return unprocessed
+            case 1:
+                unprocessed = (try cursor.value().arrayValue ?? []).compactMap { value in
+                    guard let type = value["resourceType"]?.stringValue, let id = value["resourceId"]?.stringValue else { return nil }
+                    return ResourceKey(resourceType: type, resourceID: id)
+                }
+            default:
+                try cursor.skipValue()
             }
-        } catch let error as ConfigRuleError {
-            throw error
-        } catch {
-            throw ConfigRuleError(.awsCallFailed, "\(operation) returned a body that is not JSON: \(error)")
         }
+        return unprocessed
     }
 
     /// Rounds of BatchGetResourceConfig for one batch (the first included) before unprocessed keys fail the sweep.
