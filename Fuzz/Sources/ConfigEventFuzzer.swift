@@ -94,12 +94,19 @@ enum Harness {
             }
         }
         require(skipped == (document != nil), "JSONCursor \(skipped ? "accepted" : "rejected") what JSONParser \(document != nil ? "accepted" : "rejected")")
-        let scanned: TaskDefinitionFacts?? = bytes.withUnsafeBufferPointer { buffer in
-            try? TaskDefinitionFacts.scan(document: buffer)
+        let scanned: Result<TaskDefinitionFacts?, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) {
+                return .success(try TaskDefinitionFacts.scan(document: buffer))
+            } catch {
+                return .failure(error)
+            }
         }
-        require((scanned != nil) == (document != nil), "TaskDefinitionFacts.scan acceptance differs from JSONParser")
-        if let document, let scanned {
-            require(scanned == document.objectValue.map(TaskDefinitionFacts.init(configuration:)), "scanned facts differ from the parsed object's")
+        switch scanned {
+        case .failure:
+            require(document == nil, "TaskDefinitionFacts.scan rejected what JSONParser accepted")
+        case .success(let facts):
+            require(document != nil, "TaskDefinitionFacts.scan accepted what JSONParser rejected")
+            require(facts == document?.objectValue.map(TaskDefinitionFacts.init(configuration:)), "scanned facts differ from the parsed object's")
         }
     }
 
@@ -119,8 +126,12 @@ enum Harness {
         require(document?.objectValue != nil, "ConfigEvent accepted a non-object payload")
         require(!event.resultToken.isEmpty, "empty resultToken accepted")
         let (parameters, warnings) = RuleParameters.parse(event.ruleParametersValue)
-        require(warnings.count <= 1, "RuleParameters.parse returned \(warnings.count) warnings")
-        if !warnings.isEmpty { require(parameters == RuleParameters(), "a parameter warning without falling back to the defaults") }
+        // Per-key fallback (rule-semantics §3): any number of warnings, each about ruleParameters; a whole-document
+        // problem resets every key.
+        require(warnings.allSatisfy { $0.hasPrefix("ruleParameters") }, "a parameter warning that does not name ruleParameters")
+        if warnings.contains(where: { $0.hasSuffix("evaluating with the defaults") }) {
+            require(warnings.count == 1 && parameters == RuleParameters(), "a whole-document problem without falling back to every default")
+        }
         let messageType = event.invokingEvent.messageType
         require(!messageType.isEmpty, "empty messageType")
 
