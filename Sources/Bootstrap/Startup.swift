@@ -53,12 +53,8 @@ enum Startup {
                 exceptions: exceptions,
                 region: aws.region
             )
-        } catch let error as AWSClientError {
-            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
-        } catch let error as ErrorResponse {
-            throw error
         } catch {
-            throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+            throw initError(error)
         }
     }
 
@@ -88,12 +84,8 @@ enum Startup {
                 service: .ssm, endpoint: endpoint, environment: aws, session: try session(for: endpoint, caBundle: caBundle)
             ))
             return ExceptionsReader(ssm: ssm, environmentParameterName: environment[exceptionsParameterVariable])
-        } catch let error as AWSClientError {
-            throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
-        } catch let error as ErrorResponse {
-            throw error
         } catch {
-            throw ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
+            throw initError(error)
         }
     }
 
@@ -105,6 +97,16 @@ enum Startup {
             return HookHandler(region: try AWSEnvironment(environment: environment).region, exceptions: exceptions)
         } catch {
             throw ErrorResponse(errorType: initErrorType, errorMessage: error.description)
+        }
+    }
+
+    /// Any start-up failure as the init error document: an ``ErrorResponse`` as it is, an AWS configuration error by
+    /// its description (it names the variable).
+    private static func initError(_ error: any Error) -> ErrorResponse {
+        switch error {
+        case let response as ErrorResponse: return response
+        case let aws as AWSClientError: return ErrorResponse(errorType: initErrorType, errorMessage: aws.description)
+        default: return ErrorResponse(errorType: initErrorType, errorMessage: "\(error)")
         }
     }
 
