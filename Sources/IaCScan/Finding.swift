@@ -73,7 +73,7 @@ public struct Finding: Sendable, Equatable {
         let task = site.format.reading == .terraform ? "\"task\"" : "'task'"
         switch verdict {
         case .compliant: return nil
-        case .noncompliant: return isExempt ? nil : "Remove \(key) or set it to \(task)."
+        case .noncompliant: return isExempt ? nil : PidModePolicy.fix(property: key, task: task)
         case .indeterminate: return "Write \(key) as a literal (\(task)), or make sure it can never resolve to 'host'."
         }
     }

@@ -8,10 +8,10 @@ public enum PidModePolicy {
     /// The fix a non-compliant finding about a recorded configuration ends with (the ECS API's `pidMode`).
     public static let fix = fix(property: "pidMode")
 
-    /// The fix, naming the property as the input spells it: `PidMode` in CloudFormation (hook, templates),
-    /// `pidMode` in ECS JSON.
-    public static func fix(property: String) -> String {
-        "Remove \(property) or set it to 'task'."
+    /// The fix, naming the property and the literal `task` as the input spells them: `PidMode` in CloudFormation
+    /// (hook, templates), `pidMode` in ECS JSON, `pid_mode` with `"task"` in Terraform.
+    public static func fix(property: String, task: String = "'task'") -> String {
+        "Remove \(property) or set it to \(task)."
     }
 
     /// Decides one value under `reading`.
