@@ -18,11 +18,15 @@ public final class InvocationMetrics: Sendable {
         public var value: Double
     }
 
+    /// A handful of metrics per invocation: a linear search finds one faster than hashing its name would.
     private struct State {
         var mode: InvocationMode
-        var values: [Value] = []
-        var index: [MetricName: Int] = [:]
+        var values: [Value]
         var errorType: String?
+
+        func position(of metric: MetricName) -> Int? {
+            values.firstIndex { $0.metric == metric }
+        }
     }
 
     private let state: Mutex<State>
@@ -30,11 +34,10 @@ public final class InvocationMetrics: Sendable {
     /// A recorder for one invocation in `mode`, with the counts every invocation of that mode reports already at 0
     /// (so each mode's line always has the same metrics, and a sum over a period is a true count).
     public init(mode: InvocationMode = .change) {
-        state = Mutex(State(mode: mode))
-        state.withLock { state in
-            Self.resetBaseline(&state, previousMode: nil)
-            Self.add(&state, .invocations, 1)
-        }
+        // The baseline starts with `Invocations`, so its 1 goes there.
+        var values = Self.baseline(for: mode).map { Value(metric: $0, value: 0) }
+        values[0].value = 1
+        state = Mutex(State(mode: mode, values: values))
     }
 
     /// The mode once known (a Config event turns out to be a sweep; Bootstrap's dispatch finds a hook). Metrics the new
@@ -57,7 +60,7 @@ public final class InvocationMetrics: Sendable {
     /// Sets `metric` to `value` (a duration, a size, a 0/1 flag).
     public func set(_ metric: MetricName, _ value: Double) {
         state.withLock { state in
-            if let position = state.index[metric] {
+            if let position = state.position(of: metric) {
                 state.values[position].value = value
             } else {
                 Self.add(&state, metric, value)
@@ -70,8 +73,8 @@ public final class InvocationMetrics: Sendable {
     public func recordFailure(errorType: String) {
         state.withLock { state in
             state.errorType = errorType
-            if let position = state.index[.failures] { state.values[position].value = 1 } else { Self.add(&state, .failures, 1) }
-            if let position = state.index[.sweepSucceeded] { state.values[position].value = 0 }
+            if let position = state.position(of: .failures) { state.values[position].value = 1 } else { Self.add(&state, .failures, 1) }
+            if let position = state.position(of: .sweepSucceeded) { state.values[position].value = 0 }
         }
     }
 
@@ -81,46 +84,51 @@ public final class InvocationMetrics: Sendable {
     /// Every recorded metric with its value, in first-recorded order.
     public var values: [Value] { state.withLock { $0.values } }
 
+    /// Mode, values and error type read together (one lock), for writing the line.
+    var snapshot: (mode: InvocationMode, values: [Value], errorType: String?) {
+        state.withLock { ($0.mode, $0.values, $0.errorType) }
+    }
+
     /// The value of `metric`, `nil` when it was never recorded.
     public func value(of metric: MetricName) -> Double? {
-        state.withLock { state in state.index[metric].map { state.values[$0].value } }
+        state.withLock { state in state.position(of: metric).map { state.values[$0].value } }
     }
 
     /// The metrics every invocation of `mode` reports, at 0 until counted.
     public static func baseline(for mode: InvocationMode) -> [MetricName] {
-        let common: [MetricName] = [.invocations, .failures, .awsCalls, .awsRetries, .awsThrottles]
         switch mode {
-        case .change:
-            return common + [.evaluationsCompliant, .evaluationsNonCompliant, .evaluationsNotApplicable]
-        case .sweep:
-            return common + [
-                .evaluationsCompliant, .evaluationsNonCompliant, .evaluationsNotApplicable, .sweepInventorySize,
-                .sweepDuration, .sweepSucceeded,
-            ]
-        case .hook:
-            return common + [.hookAllows, .hookDenies]
+        case .change: changeBaseline
+        case .sweep: sweepBaseline
+        case .hook: hookBaseline
         }
     }
 
+    // Built once: every invocation starts from one of them. `Invocations` comes first (see `init`).
+    private static let commonBaseline: [MetricName] = [.invocations, .failures, .awsCalls, .awsRetries, .awsThrottles]
+    private static let changeBaseline = commonBaseline + [.evaluationsCompliant, .evaluationsNonCompliant, .evaluationsNotApplicable]
+    private static let sweepBaseline = commonBaseline + [
+        .evaluationsCompliant, .evaluationsNonCompliant, .evaluationsNotApplicable, .sweepInventorySize, .sweepDuration,
+        .sweepSucceeded,
+    ]
+    private static let hookBaseline = commonBaseline + [.hookAllows, .hookDenies]
+
     /// Adds the baseline of the current mode; drops the previous mode's baseline metrics that the new mode does not
     /// report and that are still 0 (a Config event found to be a hook carries no evaluation counts).
-    private static func resetBaseline(_ state: inout State, previousMode: InvocationMode?) {
+    private static func resetBaseline(_ state: inout State, previousMode: InvocationMode) {
         let wanted = baseline(for: state.mode)
-        if let previousMode, previousMode != state.mode {
-            let stale = Set(baseline(for: previousMode)).subtracting(wanted)
+        if previousMode != state.mode {
+            let stale = baseline(for: previousMode).filter { !wanted.contains($0) }
             state.values.removeAll { stale.contains($0.metric) && $0.value == 0 }
-            state.index = Dictionary(uniqueKeysWithValues: state.values.enumerated().map { ($1.metric, $0) })
         }
-        for metric in wanted where state.index[metric] == nil {
+        for metric in wanted where state.position(of: metric) == nil {
             add(&state, metric, 0)
         }
     }
 
     private static func add(_ state: inout State, _ metric: MetricName, _ amount: Double) {
-        if let position = state.index[metric] {
+        if let position = state.position(of: metric) {
             state.values[position].value += amount
         } else {
-            state.index[metric] = state.values.count
             state.values.append(Value(metric: metric, value: amount))
         }
     }

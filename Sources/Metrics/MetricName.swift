@@ -1,3 +1,5 @@
+import JSON
+
 /// One metric the function publishes: its CloudWatch name and unit. Every name lives here, so dashboards, alarms
 /// (`template.yaml`) and the README have one list to agree with.
 ///
@@ -7,9 +9,38 @@ public struct MetricName: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let unit: MetricUnit
 
+    /// The name's two appearances in a metric line, JSON-encoded once (a line repeats them for every invocation):
+    /// its definition `{"Name":"…","Unit":"…"}` and its value's key `"…":`.
+    let definitionJSON: [UInt8]
+    let memberKeyJSON: [UInt8]
+
     public init(_ name: String, unit: MetricUnit = .count) {
         self.name = name
         self.unit = unit
+        var definition: [UInt8] = [UInt8(ascii: "{")]
+        JSONWriter.appendString(MetricsWire.name, to: &definition)
+        definition.append(UInt8(ascii: ":"))
+        JSONWriter.appendString(name, to: &definition)
+        definition.append(UInt8(ascii: ","))
+        JSONWriter.appendString(MetricsWire.unit, to: &definition)
+        definition.append(UInt8(ascii: ":"))
+        JSONWriter.appendString(unit.rawValue, to: &definition)
+        definition.append(UInt8(ascii: "}"))
+        definitionJSON = definition
+        var key: [UInt8] = []
+        JSONWriter.appendString(name, to: &key)
+        key.append(UInt8(ascii: ":"))
+        memberKeyJSON = key
+    }
+
+    /// Same name and unit (the encoded forms follow from them).
+    public static func == (lhs: MetricName, rhs: MetricName) -> Bool {
+        lhs.name == rhs.name && lhs.unit == rhs.unit
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(unit)
     }
 
     public var description: String { name }

@@ -5,31 +5,34 @@ import StructuredLogging
 /// the process right after the answer.
 public struct MetricsPublisher: Sendable {
     public let configuration: MetricsConfiguration
-    private let writer: @Sendable (String) -> Void
+    /// The configuration's fixed parts, encoded once.
+    private let encoder: EmbeddedMetricFormat.Encoder
+    private let writer: @Sendable ([UInt8]) -> Void
     private let clock: @Sendable () -> Int64
 
     /// - Parameters:
-    ///   - writer: receives each line without newline; defaults to one `write(2)` per line on standard output.
+    ///   - writer: receives each line's UTF-8 bytes, ending in `\n`; defaults to one `write(2)` per line on standard
+    ///     output.
     ///   - clock: epoch milliseconds for `_aws.Timestamp`.
     public init(
         configuration: MetricsConfiguration,
-        writer: @escaping @Sendable (String) -> Void = MetricsPublisher.standardOutput,
+        writer: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.standardOutput,
         clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) {
         self.configuration = configuration
+        self.encoder = EmbeddedMetricFormat.Encoder(configuration: configuration)
         self.writer = writer
         self.clock = clock
     }
 
     /// Writes the lines of `metrics` (nothing when metrics are disabled).
     public func publish(_ metrics: InvocationMetrics, requestID: String?) {
-        for line in EmbeddedMetricFormat.lines(
-            for: metrics, configuration: configuration, requestID: requestID, timestampMilliseconds: clock()
-        ) {
+        guard encoder.enabled else { return }
+        for line in encoder.lines(for: metrics, requestID: requestID, timestampMilliseconds: clock()) {
             writer(line)
         }
     }
 
     /// One `write(2)` per line on standard output, so lines never interleave with log lines.
-    public static let standardOutput: @Sendable (String) -> Void = Logger.lineWriter(fileDescriptor: 1)
+    public static let standardOutput: @Sendable ([UInt8]) -> Void = { line in Logger.writeAll(line, to: 1) }
 }

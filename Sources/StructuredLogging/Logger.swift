@@ -143,14 +143,23 @@ public struct Logger: Sendable {
     /// kernel allows (one for any line shorter than a pipe buffer), so lines from several threads never interleave.
     public static func lineWriter(fileDescriptor: Int32) -> LogWriter {
         { line in
-            let bytes = Array((line + "\n").utf8)
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(fileDescriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                    if written <= 0 { return }
-                    offset += written
-                }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(line.utf8.count + 1)
+            bytes += line.utf8
+            bytes.append(UInt8(ascii: "\n"))
+            writeAll(bytes, to: fileDescriptor)
+        }
+    }
+
+    /// Writes all of `bytes` (a finished line, newline included) to `fileDescriptor`: one `write(2)` unless the
+    /// kernel takes less (larger than a pipe buffer); gives up silently when the descriptor fails.
+    public static func writeAll(_ bytes: [UInt8], to fileDescriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fileDescriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
             }
         }
     }

@@ -115,12 +115,39 @@ struct EmbeddedMetricFormatTests {
         #expect(bare["_aws"]?["CloudWatchMetrics"]?.arrayValue?.first?["Dimensions"] == .array([.array([])]))
     }
 
+    @Test("the bytes written directly equal the JSON writer's serialisation of the same document, in every shape",
+          arguments: [0, 1, 2, 3, 4, 5])
+    func sameBytesAsTheJSONTree(shape: Int) throws {
+        let metrics = InvocationMetrics(mode: [.change, .sweep, .hook][shape % 3])
+        metrics.count(.awsCalls, by: 3)
+        metrics.set(.sweepDuration, 1234.5678)
+        metrics.set(.exceptionsExpired, -2)
+        if shape >= 3 { metrics.recordFailure(errorType: shape == 4 ? "" : "ConfigRule.\"Quoted\"\n") }
+        if shape == 5 { for index in 0..<230 { metrics.count(MetricName("Extra\(index)", unit: .none)) } }
+        let custom = MetricsConfiguration(
+            namespace: "Team/Rules", dimensions: [.constant(name: "Env\"x", value: "pr\\od"), .mode, .functionName],
+            functionName: "fn")
+        for configuration in [configuration, custom, MetricsConfiguration(dimensions: [], functionName: "f")] {
+            let requestID: String? = shape == 2 ? nil : "req-\u{7}\(shape)"
+            let lines = EmbeddedMetricFormat.lines(
+                for: metrics, configuration: configuration, requestID: requestID, timestampMilliseconds: 1_733_472_000_123)
+            let expected = ReferenceLines.lines(
+                for: metrics, configuration: configuration, requestID: requestID, timestampMilliseconds: 1_733_472_000_123)
+            #expect(lines == expected)
+            #expect(lines.count == (shape == 5 ? 3 : 1))
+            for line in lines { #expect(specificationProblems(line).isEmpty, "\(specificationProblems(line))") }
+        }
+    }
+
     @Test("numbers: integers without a fraction, durations with at most 3 decimals, never NaN")
     func numbers() {
         #expect(EmbeddedMetricFormat.numberText(3) == "3")
         #expect(EmbeddedMetricFormat.numberText(12.3456) == "12.346")
         #expect(EmbeddedMetricFormat.numberText(.nan) == "0")
         #expect(EmbeddedMetricFormat.numberText(-.infinity) == "0")
+        #expect(EmbeddedMetricFormat.numberText(-42) == "-42")
+        #expect(EmbeddedMetricFormat.numberText(0) == "0")
+        #expect(EmbeddedMetricFormat.numberText(1_733_472_000_123) == "1733472000123")
     }
 }
 
@@ -210,5 +237,59 @@ struct TemplateAlarmTests {
         #expect(text.contains("{Name: \(MetricsWire.modeDimension), Value: \(InvocationMode.sweep.rawValue)}"))
         #expect(text.contains("Default: \(MetricsConfiguration.defaultNamespace)\n"))
         #expect(text.contains("PIDMODE_METRICS_NAMESPACE: !Ref MetricsNamespace"))
+    }
+}
+
+/// The metric lines built as a ``JSONValue`` tree and serialised by ``JSONWriter``: how the lines were first written,
+/// kept as the reference the direct byte writer must match byte for byte.
+enum ReferenceLines {
+    static func lines(
+        for metrics: InvocationMetrics, configuration: MetricsConfiguration, requestID: String?, timestampMilliseconds: Int64
+    ) -> [String] {
+        let values = metrics.values
+        let errorType = metrics.errorType
+        let dimensionNames = configuration.dimensions.map(\.name)
+        var dimensionMembers = JSONObject()
+        for dimension in configuration.dimensions {
+            let value: String
+            switch dimension {
+            case .functionName: value = configuration.functionName
+            case .mode: value = metrics.mode.rawValue
+            case .constant(_, let constant): value = constant
+            }
+            dimensionMembers.append(dimension.name, .string(value))
+        }
+        var lines: [String] = []
+        var start = 0
+        while start < values.count {
+            var end = min(start + 100, values.count)
+            var failureInChunk = errorType != nil && values[start..<end].contains { $0.metric == .failures }
+            if failureInChunk && end - start == 100 {
+                end -= 1
+                failureInChunk = values[start..<end].contains { $0.metric == .failures }
+            }
+            let chunk = values[start..<end]
+            var directives: [JSONValue] = [directive(configuration.namespace, dimensionNames, chunk.map(\.metric))]
+            if failureInChunk { directives.append(directive(configuration.namespace, dimensionNames + ["ErrorType"], [.failures])) }
+            var root = JSONObject()
+            root.append("_aws", .object(JSONObject([
+                "Timestamp": .number(String(timestampMilliseconds)), "CloudWatchMetrics": .array(directives),
+            ])))
+            root.members += dimensionMembers.members
+            if failureInChunk, let errorType { root.append("ErrorType", .string(errorType.isEmpty ? "Unknown" : errorType)) }
+            if let requestID { root.append("requestId", .string(requestID)) }
+            for value in chunk { root.append(value.metric.name, .number(EmbeddedMetricFormat.numberText(value.value))) }
+            lines.append(String(decoding: JSONWriter.serialize(.object(root)), as: UTF8.self))
+            start = end
+        }
+        return lines
+    }
+
+    private static func directive(_ namespace: String, _ dimensions: [String], _ metrics: [MetricName]) -> JSONValue {
+        .object(JSONObject([
+            "Namespace": .string(namespace),
+            "Dimensions": .array([.array(dimensions.map { .string($0) })]),
+            "Metrics": .array(metrics.map { .object(JSONObject(["Name": .string($0.name), "Unit": .string($0.unit.rawValue)])) }),
+        ]))
     }
 }
