@@ -30,6 +30,10 @@ public final class CurlSession {
         errorBuffer.deallocate()
     }
 
+    /// Between a header's name and value in libcurl's header list.
+    private static let valueSeparator = Array(": ".utf8)
+    private static let emptyValueSeparator = Array(";".utf8)
+
     /// Sends `request` and returns the final response with its whole body, whatever its size.
     ///
     /// Blocks until the exchange completes. An HTTP error status is a normal ``HTTPResponse``.
@@ -38,9 +42,17 @@ public final class CurlSession {
         let accumulator = ResponseAccumulator()
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
+        var line: [UInt8] = []
         for field in request.headers {
             // libcurl reads "Name:" as "remove this header"; "Name;" is its spelling of an empty value.
-            headerList = curl_slist_append(headerList, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+            line.removeAll(keepingCapacity: true)
+            line += field.name.utf8
+            line += field.value.isEmpty ? Self.emptyValueSeparator : Self.valueSeparator
+            line += field.value.utf8
+            line.append(0)
+            headerList = line.withUnsafeBufferPointer { bytes in
+                curl_slist_append(headerList, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self))
+            }
         }
         // No "Expect: 100-continue" round trip, never chunked uploads (the body length is always known), and no
         // "Accept: */*" the caller did not ask for.
@@ -71,51 +83,50 @@ public final class CurlSession {
         return HTTPResponse(status: status, headers: accumulator.headers, body: accumulator.body)
     }
 
-    /// Applies every option of one request; returns the first failing `CURLcode`, or `CURLE_OK`.
+    /// Applies every option of one request, in order; returns the first failing `CURLcode`, or `CURLE_OK` (options
+    /// after a failure are not applied).
     private func configure(
         _ request: HTTPRequest,
         headers: UnsafeMutablePointer<curl_slist>?,
         body: UnsafeRawBufferPointer,
         userdata: UnsafeMutableRawPointer
     ) -> CURLcode {
-        var options: [() -> CURLcode] = [
-            { pmr_setopt_string(self.handle, CURLOPT_URL, request.url) },
-            { pmr_setopt_pointer(self.handle, CURLOPT_ERRORBUFFER, self.errorBuffer) },
-            { pmr_setopt_long(self.handle, CURLOPT_NOSIGNAL, 1) },
-            { pmr_setopt_string(self.handle, CURLOPT_PROXY, "") },  // never route loopback or AWS calls via a proxy
-            { pmr_setopt_long(self.handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)) },
-            { pmr_setopt_long(self.handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0) },
-            { pmr_setopt_long(self.handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds) },
-            { pmr_setopt_slist(self.handle, CURLOPT_HTTPHEADER, headers) },
-            { pmr_setopt_write_function(self.handle, CURLOPT_WRITEFUNCTION, appendBody) },
-            { pmr_setopt_pointer(self.handle, CURLOPT_WRITEDATA, userdata) },
-            { pmr_setopt_write_function(self.handle, CURLOPT_HEADERFUNCTION, appendHeaderLine) },
-            { pmr_setopt_pointer(self.handle, CURLOPT_HEADERDATA, userdata) },
-        ]
+        var result = CURLE_OK
+        func apply(_ option: () -> CURLcode) {
+            if result == CURLE_OK { result = option() }
+        }
+        apply { pmr_setopt_string(handle, CURLOPT_URL, request.url) }
+        apply { pmr_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) }
+        apply { pmr_setopt_long(handle, CURLOPT_NOSIGNAL, 1) }
+        apply { pmr_setopt_string(handle, CURLOPT_PROXY, "") }  // never route loopback or AWS calls via a proxy
+        apply { pmr_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)) }
+        apply { pmr_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0) }
+        apply { pmr_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds) }
+        apply { pmr_setopt_slist(handle, CURLOPT_HTTPHEADER, headers) }
+        apply { pmr_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, appendBody) }
+        apply { pmr_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata) }
+        apply { pmr_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, appendHeaderLine) }
+        apply { pmr_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata) }
         if let caBundlePath {
-            options.append { pmr_setopt_string(self.handle, CURLOPT_CAINFO, caBundlePath) }
+            apply { pmr_setopt_string(handle, CURLOPT_CAINFO, caBundlePath) }
         }
         switch request.method {
         case "GET":
-            options.append { pmr_setopt_long(self.handle, CURLOPT_HTTPGET, 1) }
+            apply { pmr_setopt_long(handle, CURLOPT_HTTPGET, 1) }
         case "POST":
-            options.append { pmr_setopt_long(self.handle, CURLOPT_POST, 1) }
+            apply { pmr_setopt_long(handle, CURLOPT_POST, 1) }
         default:
-            options.append { pmr_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method) }
+            apply { pmr_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method) }
         }
         if request.method != "GET" {
-            options.append { pmr_setopt_off_t(self.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) }
+            apply { pmr_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) }
             if let base = body.baseAddress, body.count > 0 {
-                options.append { pmr_setopt_pointer(self.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)) }
+                apply { pmr_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)) }
             } else {
-                options.append { pmr_setopt_string(self.handle, CURLOPT_POSTFIELDS, "") }
+                apply { pmr_setopt_string(handle, CURLOPT_POSTFIELDS, "") }
             }
         }
-        for option in options {
-            let result = option()
-            if result != CURLE_OK { return result }
-        }
-        return CURLE_OK
+        return result
     }
 }
 

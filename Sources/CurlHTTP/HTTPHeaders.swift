@@ -55,14 +55,20 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// ASCII case-insensitive comparison of two header names.
+    /// Compares the two names' contiguous UTF-8 bytes (no per-character iterator: every header lookup of every
+    /// request runs this).
     public static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8
-        let right = rhs.utf8
-        guard left.count == right.count else { return false }
-        for (a, b) in zip(left, right) where asciiLower(a) != asciiLower(b) {
-            return false
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                for index in left.indices where asciiLower(left[index]) != asciiLower(right[index]) {
+                    return false
+                }
+                return true
+            }
         }
-        return true
     }
 
     private static func asciiLower(_ byte: UInt8) -> UInt8 {

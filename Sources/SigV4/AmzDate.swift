@@ -13,8 +13,17 @@ public enum AmzDate {
         let hour = secondsOfDay / 3600
         let minute = (secondsOfDay % 3600) / 60
         let second = secondsOfDay % 60
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T"
-            + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + "Z"
+        var text: [UInt8] = []
+        text.reserveCapacity(16)
+        appendPadded(year, 4, to: &text)
+        appendPadded(month, 2, to: &text)
+        appendPadded(day, 2, to: &text)
+        text.append(UInt8(ascii: "T"))
+        appendPadded(hour, 2, to: &text)
+        appendPadded(minute, 2, to: &text)
+        appendPadded(second, 2, to: &text)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The `YYYYMMDD` date stamp used in the credential scope: the first eight
@@ -50,10 +59,23 @@ public enum AmzDate {
         return (year, month, day)
     }
 
-    /// Decimal rendering of `value`, left-padded with zeros to `width` digits.
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let padding = String(repeating: "0", count: max(0, width - digits.count))
-        return (value < 0 ? "-" : "") + padding + digits
+    /// Appends the decimal rendering of `value`, its digits left-padded with zeros to `width` (a `-` before them when
+    /// negative).
+    private static func appendPadded(_ value: Int64, _ width: Int, to text: inout [UInt8]) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        var digitCount = 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digitCount += 1
+        }
+        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digitCount)))
+        rest = value.magnitude
+        var position = text.count - 1
+        for _ in 0..<digitCount {
+            text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            position -= 1
+        }
     }
 }

@@ -158,22 +158,42 @@ public enum CanonicalRequest {
     public static func canonicalHeaders(
         _ headers: [(name: String, value: String)]
     ) -> (block: String, signedHeaders: String) {
-        var order: [String] = []
-        var values: [String: [String]] = [:]
+        // Names in first-seen order, each with its values in wire order. A request has a handful of headers: a
+        // linear search finds a repeated name faster than hashing every name would.
+        var names: [String] = []
+        var values: [[String]] = []
         for header in headers {
             let name = lowercasedASCII(header.name)
             guard !unsignedHeaderNames.contains(name) else { continue }
-            if values[name] == nil {
-                order.append(name)
-                values[name] = []
+            let value = trimmedHeaderValue(header.value)
+            if let position = names.firstIndex(of: name) {
+                values[position].append(value)
+            } else {
+                names.append(name)
+                values.append([value])
             }
-            values[name, default: []].append(trimmedHeaderValue(header.value))
         }
-        let names = order.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let block = names
-            .map { name in name + ":" + (values[name] ?? []).joined(separator: ",") }
-            .joined(separator: "\n")
-        return (block, names.joined(separator: ";"))
+        let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+        var block: [UInt8] = []
+        var signedHeaders: [UInt8] = []
+        block.reserveCapacity(names.indices.reduce(0) { total, position in
+            values[position].reduce(total + names[position].utf8.count + 2) { $0 + $1.utf8.count + 1 }
+        })
+        signedHeaders.reserveCapacity(names.reduce(0) { $0 + $1.utf8.count + 1 })
+        for (index, position) in order.enumerated() {
+            if index > 0 {
+                block.append(UInt8(ascii: "\n"))
+                signedHeaders.append(UInt8(ascii: ";"))
+            }
+            block += names[position].utf8
+            block.append(UInt8(ascii: ":"))
+            for (valueIndex, value) in values[position].enumerated() {
+                if valueIndex > 0 { block.append(UInt8(ascii: ",")) }
+                block += value.utf8
+            }
+            signedHeaders += names[position].utf8
+        }
+        return (String(decoding: block, as: UTF8.self), String(decoding: signedHeaders, as: UTF8.self))
     }
 
     /// SigV4 "Trimall": removes leading and trailing whitespace and replaces every
@@ -181,6 +201,24 @@ public enum CanonicalRequest {
     /// restricted to ASCII whitespace: space, tab, CR, LF, VT, FF). Quotes are not
     /// special: `"a   b"` → `"a b"`.
     public static func trimmedHeaderValue(_ value: String) -> String {
+        var value = value
+        let alreadyTrimmed = value.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            if isASCIIWhitespace(first) || isASCIIWhitespace(last) { return false }
+            var afterSpace = false
+            for byte in bytes {
+                if byte == UInt8(ascii: " ") {
+                    if afterSpace { return false }
+                    afterSpace = true
+                } else if isASCIIWhitespace(byte) {
+                    return false
+                } else {
+                    afterSpace = false
+                }
+            }
+            return true
+        }
+        if alreadyTrimmed { return value }  // the usual case: no copy
         let words = Array(value.utf8).split(whereSeparator: isASCIIWhitespace)
         var out: [UInt8] = []
         for (index, word) in words.enumerated() {
@@ -197,7 +235,16 @@ public enum CanonicalRequest {
     }
 
     static func lowercasedASCII(_ text: String) -> String {
-        String(decoding: text.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        var text = text
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { output in
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    output[index] = (byte >= 0x41 && byte <= 0x5A) ? byte + 0x20 : byte
+                }
+                return bytes.count
+            }
+        }
     }
 
     static func isUnreserved(_ byte: UInt8) -> Bool {

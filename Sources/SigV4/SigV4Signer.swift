@@ -124,7 +124,7 @@ public struct SigV4Signer: Sendable {
     /// the same names are removed, the rest keep their order, the new ones are appended.
     public func signed(_ request: SignableRequest, epochSeconds: Int64) -> SignableRequest {
         let added = sign(request, epochSeconds: epochSeconds)
-        let replaced = Set(added.map { CanonicalRequest.lowercasedASCII($0.name) })
+        let replaced = added.map { CanonicalRequest.lowercasedASCII($0.name) }  // a few names: no hashing
         var result = request
         result.headers = request.headers.filter { !replaced.contains(CanonicalRequest.lowercasedASCII($0.name)) }
             + added
@@ -153,9 +153,9 @@ public struct SigV4Signer: Sendable {
     /// step-1 replacements applied, minus the token when it is added after signing.
     func headersToSign(for request: SignableRequest, amzDate: String) -> [(name: String, value: String)] {
         let added = addedHeaders(for: request, amzDate: amzDate)
-        var replaced = Set(added.map { CanonicalRequest.lowercasedASCII($0.name) })
+        var replaced = added.map { CanonicalRequest.lowercasedASCII($0.name) }  // a few names: no hashing
         if !signSessionToken {
-            replaced.insert(CanonicalRequest.lowercasedASCII(Self.securityTokenHeader))
+            replaced.append(CanonicalRequest.lowercasedASCII(Self.securityTokenHeader))
         }
         let kept = request.headers.filter { !replaced.contains(CanonicalRequest.lowercasedASCII($0.name)) }
         let signedAdditions = added.filter {
