@@ -143,7 +143,7 @@ private final class ResponseAccumulator {
         var end = bytes.count
         while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
-        if line.starts(with: "HTTP/".utf8) {
+        if line.prefix(Self.statusLinePrefix.count).elementsEqual(Self.statusLinePrefix) {
             headers = HTTPHeaders()  // a new response starts (e.g. after an interim 1xx): forget earlier fields
             return
         }
@@ -164,6 +164,10 @@ private final class ResponseAccumulator {
             body.reserveCapacity(min(length, Self.maximumReservation))
         }
     }
+
+    /// How a status line starts (compared as bytes: a generic `starts(with: "HTTP/".utf8)` costs more than the rest
+    /// of the line's handling).
+    private static let statusLinePrefix = Array("HTTP/".utf8)
 
     /// The largest body capacity reserved from a `Content-Length` header (a larger body still grows as it arrives).
     private static let maximumReservation = 32 << 20
