@@ -14,7 +14,11 @@ struct EventRouter: LambdaHandler {
     let metrics: MetricsPublisher
 
     func handle(_ event: [UInt8], context: LambdaContext) -> Result<[UInt8], ErrorResponse> {
-        let recorder = InvocationMetrics(mode: .change)
+        let shape = EventShape(payload: event)
+        // A hook event's metrics start in hook mode; a Config event's in change mode (the rule handler switches to
+        // sweep when it finds a periodic notification).
+        let recorder: InvocationMetrics
+        if case .hook = shape { recorder = InvocationMetrics(mode: .hook) } else { recorder = InvocationMetrics(mode: .change) }
         let callContext = CallContext(
             deadlineMilliseconds: context.deadlineMilliseconds,
             traceID: context.traceID,
@@ -22,9 +26,8 @@ struct EventRouter: LambdaHandler {
             metrics: recorder
         )
         let outcome: Result<[UInt8], ErrorResponse>
-        switch EventShape(payload: event) {
+        switch shape {
         case .hook(let object):
-            recorder.setMode(.hook)
             var hookContext = callContext
             hookContext.logger = context.logger.with("mode", .string(InvocationMode.hook.rawValue))
             outcome = .success(hook.handle(event: object, context: hookContext).jsonBody())

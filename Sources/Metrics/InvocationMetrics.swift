@@ -40,7 +40,7 @@ public final class InvocationMetrics: Sendable {
         state = Mutex(State(mode: mode, values: values))
     }
 
-    /// The mode once known (a Config event turns out to be a sweep; Bootstrap's dispatch finds a hook). Metrics the new
+    /// The mode once known (a Config event turns out to be a sweep). Metrics the new
     /// mode always reports are added at 0; metrics already recorded are kept.
     public func setMode(_ mode: InvocationMode) {
         state.withLock { state in
