@@ -145,6 +145,7 @@ private final class ResponseAccumulator {
         let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
         if line.prefix(Self.statusLinePrefix.count).elementsEqual(Self.statusLinePrefix) {
             headers = HTTPHeaders()  // a new response starts (e.g. after an interim 1xx): forget earlier fields
+            headers.reserveCapacity(Self.expectedFieldCount)
             return
         }
         guard let first = line.first else { return }
@@ -164,6 +165,9 @@ private final class ResponseAccumulator {
             body.reserveCapacity(min(length, Self.maximumReservation))
         }
     }
+
+    /// Room for the fields of a typical reply (the Runtime API sends 6–8, AWS 4–6), so they are not regrown one by one.
+    private static let expectedFieldCount = 12
 
     /// How a status line starts (compared as bytes: a generic `starts(with: "HTTP/".utf8)` costs more than the rest
     /// of the line's handling).
