@@ -2,11 +2,12 @@
 
 Starts the emulator (``--traffic PRESET``: AWS-like latencies and throttling, see ``traffic.py``),
 generates an inventory of ``--items`` task definitions of about ``--item-bytes`` each (every 7th
-``PidMode: host``; the default compliance seed adds 2 stale results), then for each bootstrap given
+``PidMode: host``; the default compliance seed adds 2 stale results; ``--previous-results`` adds a previous
+sweep's result for every item, the steady state of a rule swept periodically), then for each bootstrap given
 (``--bootstrap`` = "after", ``--before`` = "before", in the same run) starts it, invokes one
 ``ScheduledNotification`` with ``--timeout-s`` and prints ONE JSON line::
 
-    {"items", "itemBytes", "traffic", "timeoutS", "runs": [{"label", "bootstrap", "outcome",
+    {"items", "itemBytes", "traffic", "timeoutS", "previousResults", "runs": [{"label", "bootstrap", "outcome",
      "errorType", "errorMessage", "wallSeconds", "evaluationsExpected", "evaluationsAccepted",
      "evaluationsCorrect", "duplicates", "peakRssMiB", "cpuSeconds", "cpuMicrosPerItem",
      "calls": {operation: n}, "throttled": {operation: n}}]}
@@ -27,6 +28,7 @@ import urllib.request
 TASKDEF = "AWS::ECS::TaskDefinition"
 HOST_EVERY = 7
 STALE = ("testtaskdef", "retired-family")  # the default compliance seed, gone from the generated inventory
+PREVIOUS_SWEEP_TIME = 1_704_067_200  # 2024-01-01, before the event's notificationCreationTime
 
 
 def control(base, method, path, payload=None, timeout=900):
@@ -68,6 +70,12 @@ def run_one(label, bootstrap, info, args, event):
     control(base, "POST", "/traffic", {"preset": args.traffic})
     control(base, "POST", "/inventory/generate", {"count": args.items, "hostEvery": HOST_EVERY,
                                                   "configurationBytes": args.item_bytes})
+    if args.previous_results:
+        # What the previous sweep left (older OrderingTimestamp): the clean-up query pages all of it.
+        previous = [{"resourceType": TASKDEF, "resourceId": resource, "complianceType": verdict,
+                     "orderingTimestamp": PREVIOUS_SWEEP_TIME}
+                    for resource, verdict in expected_verdicts(args.items).items() if resource not in STALE]
+        control(base, "POST", "/compliance", {"configRuleName": event["configRuleName"], "results": previous})
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
            "AWS_LAMBDA_RUNTIME_API": info["runtimeAPI"], "AWS_REGION": info["region"],
            "AWS_ACCESS_KEY_ID": info["accessKeyID"], "AWS_SECRET_ACCESS_KEY": info["secretAccessKey"],
@@ -139,6 +147,8 @@ def main(argv=None):
     parser.add_argument("--timeout-s", type=float, default=900.0, help="the invocation's timeout")
     parser.add_argument("--memory-mb", type=int, default=128, help="AWS_LAMBDA_FUNCTION_MEMORY_SIZE for the bootstrap")
     parser.add_argument("--log", help="append the bootstraps' logs to this file")
+    parser.add_argument("--previous-results", action="store_true",
+                        help="seed a previous sweep's result for every item (the clean-up query then pages them all)")
     parser.add_argument("--wrap", action="append", default=[],
                         help="command prefix for the bootstrap, one argument per --wrap (e.g. valgrind "
                              "--tool=callgrind for instructions per item); then CPU and RSS are the wrapper's")
@@ -162,7 +172,7 @@ def main(argv=None):
         except subprocess.TimeoutExpired:
             emulator.kill()
     print(json.dumps({"items": args.items, "itemBytes": args.item_bytes, "traffic": args.traffic,
-                      "timeoutS": args.timeout_s, "runs": runs}))
+                      "timeoutS": args.timeout_s, "previousResults": args.previous_results, "runs": runs}))
     return 0 if runs[0]["evaluationsCorrect"] == runs[0]["evaluationsExpected"] and runs[0]["outcome"] == "response" else 1
 
 

@@ -42,6 +42,11 @@ enum Startup {
                     client: AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: workerSession)
                 ))
             }
+            // The sweep's clean-up pager: its own client too (paged concurrently with the listing).
+            let cleanUpSession = try? session(for: endpoint, caBundle: caBundle)  // none: paged after the listing
+            let sweepCleanUp = cleanUpSession.map {
+                ConfigService(client: AWSJSONClient(service: .config, endpoint: endpoint, environment: aws, session: $0))
+            }
             let stsEndpoint = try Endpoint.resolve(for: .sts, region: aws.region, environment: environment)
             let stsSession = try session(for: stsEndpoint, caBundle: caBundle)
             let roles = RoleCredentialsProvider(sts: STSClient(endpoint: stsEndpoint, environment: aws, session: stsSession))
@@ -49,9 +54,8 @@ enum Startup {
             let ecsSession = try session(for: ecsEndpoint, caBundle: caBundle)
             let ecs = ECSService(client: AWSJSONClient(service: .ecs, endpoint: ecsEndpoint, environment: aws, session: ecsSession))
             return ConfigRuleHandler(
-                service: ConfigService(client: client), sweepWorkers: sweepWorkers, ecs: ecs, roles: roles, partition: aws.partition,
-                exceptions: exceptions,
-                region: aws.region
+                service: ConfigService(client: client), sweepWorkers: sweepWorkers, sweepCleanUp: sweepCleanUp, ecs: ecs,
+                roles: roles, partition: aws.partition, exceptions: exceptions, region: aws.region
             )
         } catch {
             throw initError(error)

@@ -10,6 +10,7 @@ import StructuredLogging
 public final class ConfigRuleHandler {
     private let service: ConfigService
     private let sweepWorkers: [ConfigService]
+    private let sweepCleanUp: ConfigService?
     private let scopes: RevisionScopeLoader
     private let exceptions: ExceptionsReader
     private let region: String?
@@ -19,16 +20,20 @@ public final class ConfigRuleHandler {
     /// - Parameters:
     ///   - sweepWorkers: one service (own connection) per thread that reads and delivers pages of the periodic sweep
     ///     while `service` lists; empty runs the sweep on the calling thread alone.
+    ///   - sweepCleanUp: the service (own connection) on whose thread the periodic sweep pages its clean-up query
+    ///     (GetComplianceDetailsByConfigRule) while `service` lists; `nil` pages it on the calling thread once the
+    ///     listing is complete.
     ///   - ecs: the ECS reads of the revision scopes `LATEST_ACTIVE` and `IN_USE` (signed like the Config calls, with
     ///     the assumed role for organization rules); `nil` fails invocations that need them.
     ///   - roles: assumes `ExecutionRoleName` in the event's account (organization rules); `nil` disables it.
     ///   - partition: the ARN partition for role ARNs (`aws`, `aws-cn`, `aws-us-gov`).
     public init(
-        service: ConfigService, sweepWorkers: [ConfigService] = [], ecs: ECSService? = nil, roles: RoleCredentialsProvider? = nil,
-        partition: String = "aws", exceptions: ExceptionsReader? = nil, region: String? = nil
+        service: ConfigService, sweepWorkers: [ConfigService] = [], sweepCleanUp: ConfigService? = nil, ecs: ECSService? = nil,
+        roles: RoleCredentialsProvider? = nil, partition: String = "aws", exceptions: ExceptionsReader? = nil, region: String? = nil
     ) {
         self.service = service
         self.sweepWorkers = sweepWorkers
+        self.sweepCleanUp = sweepCleanUp
         self.scopes = RevisionScopeLoader(ecs: ecs)
         self.exceptions = exceptions ?? ExceptionsReader(ssm: nil, environmentParameterName: nil)
         self.region = region
@@ -163,7 +168,8 @@ public final class ConfigRuleHandler {
         let sweep = PeriodicSweep(
             jobs: SweepJobs(service: service, workers: sweepWorkers), notificationTime: notificationTime,
             configRuleName: event.configRuleName, parameters: parameters, scope: scope, exemptions: exemptions,
-            delivery: SweepDelivery(resultToken: event.resultToken, testMode: event.testMode), context: context
+            delivery: SweepDelivery(resultToken: event.resultToken, testMode: event.testMode), cleanUpService: sweepCleanUp,
+            context: context
         )
         let counts = try sweep.run()
         context.metrics.set(.sweepSucceeded, 1)

@@ -3,8 +3,9 @@
 /// offsets. About (id length + 6) bytes per key (a 13-character id: ~19 bytes; 250 000 keys: ~5 MB), instead of two
 /// `String`s and a `Set` entry per key.
 ///
-/// Keys of `primaryType` (the listed resource type) are stored as their id alone; any other type as `type NUL id`.
-/// Not thread-safe: one owner at a time.
+/// Keys of `primaryType` (the listed resource type) are stored as their id alone; any other type as `0xFF`, the type's
+/// byte length (2 bytes, little endian), the type, the id (`0xFF` never starts UTF-8 text, so the two never collide and
+/// every key reads back exactly: ``forEach(_:)``, in insertion order). Not thread-safe: one owner at a time.
 struct InventoryKeys {
     let primaryType: String
     /// Per key: its byte length (2 bytes, little endian) then the bytes.
@@ -49,11 +50,40 @@ struct InventoryKeys {
         return false
     }
 
+    /// Calls `body` with every key, in the order they were inserted.
+    func forEach<Failure: Error>(_ body: (ResourceKey) throws(Failure) -> Void) throws(Failure) {
+        var offset = 0
+        while offset + 2 <= arena.count {
+            let length = Int(arena[offset]) | Int(arena[offset + 1]) << 8
+            let start = offset + 2
+            offset = start + length
+            try body(decoded(arena[start..<offset]))
+        }
+    }
+
     /// Bytes held (arena + table), for the sweep's summary log.
     var footprintBytes: Int { arena.capacity + slots.capacity * MemoryLayout<UInt32>.stride }
 
+    /// The marker of a key of another type than `primaryType` (a byte UTF-8 text never starts with).
+    private static let typedMarker: UInt8 = 0xFF
+
     private func encoded(_ key: ResourceKey) -> [UInt8] {
-        key.resourceType == primaryType ? Array(key.resourceID.utf8) : Array(key.resourceType.utf8) + [0] + Array(key.resourceID.utf8)
+        guard key.resourceType != primaryType else { return Array(key.resourceID.utf8) }
+        let type = Array(key.resourceType.utf8)
+        return [Self.typedMarker, UInt8(type.count & 0xFF), UInt8((type.count >> 8) & 0xFF)] + type + Array(key.resourceID.utf8)
+    }
+
+    private func decoded(_ bytes: ArraySlice<UInt8>) -> ResourceKey {
+        guard bytes.first == Self.typedMarker, bytes.count >= 3 else {
+            return ResourceKey(resourceType: primaryType, resourceID: String(decoding: bytes, as: UTF8.self))
+        }
+        let typeStart = bytes.startIndex + 3
+        let typeLength = Int(bytes[bytes.startIndex + 1]) | Int(bytes[bytes.startIndex + 2]) << 8
+        let typeEnd = min(typeStart + typeLength, bytes.endIndex)
+        return ResourceKey(
+            resourceType: String(decoding: bytes[typeStart..<typeEnd], as: UTF8.self),
+            resourceID: String(decoding: bytes[typeEnd...], as: UTF8.self)
+        )
     }
 
     private func matches(_ stored: UInt32, _ bytes: [UInt8]) -> Bool {

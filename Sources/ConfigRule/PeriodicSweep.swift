@@ -2,9 +2,11 @@ import AWSClient
 import StructuredLogging
 
 /// The periodic sweep (`ScheduledNotification`, rule-semantics §4), streamed: each page of ListDiscoveredResources
-/// becomes one job (BatchGetResourceConfig, evaluate each item, PutEvaluations) while the listing goes on; only the
-/// listed keys are kept (``InventoryKeys``) for the clean-up, which reports NOT_APPLICABLE for results of resources
-/// gone from the inventory once the listing is complete.
+/// becomes one job (BatchGetResourceConfig, evaluate each item, PutEvaluations) while the listing goes on. From the
+/// start, the ``CleanUpPager`` pages the rule's reported results (GetComplianceDetailsByConfigRule) on its own thread,
+/// so it reads the results from before the sweep, not the sweep's own (see there why that is what we want). Only keys
+/// are kept (``InventoryKeys``: the listed ones, the reported ones); once BOTH the listing and that paging are complete,
+/// every reported resource gone from the inventory gets NOT_APPLICABLE, in batches of ≤ 100 through the same jobs.
 ///
 /// What was delivered stays delivered: when a call fails for good or the deadline leaves no time for more, no new work
 /// starts, the work in flight ends, and the sweep throws the cause with the counts of what was and was not evaluated
@@ -19,14 +21,19 @@ struct PeriodicSweep {
     /// Approved exceptions (§8), applied to each NON_COMPLIANT verdict; shared by the sweep's threads.
     let exemptions: Exemptions
     let delivery: SweepDelivery
-    /// The invocation's context with a ``RequestGate`` shared by the listing thread and every worker.
+    /// The clean-up pager's own service (own connection); `nil` pages on the listing thread after the listing.
+    let cleanUpService: ConfigService?
+    /// The invocation's context with a ``RequestGate`` shared by the listing thread, every worker and the clean-up
+    /// pager: one request in flight per thread at most.
     let context: CallContext
 
     /// - Parameter context: the invocation's context; the sweep adds the gate.
     init(
         jobs: SweepJobs, notificationTime: Timestamp, configRuleName: String?, parameters: RuleParameters,
-        scope: SweepScope = .fixed(.all), exemptions: Exemptions, delivery: SweepDelivery, context: CallContext
+        scope: SweepScope = .fixed(.all), exemptions: Exemptions, delivery: SweepDelivery, cleanUpService: ConfigService? = nil,
+        context: CallContext
     ) {
+        self.cleanUpService = cleanUpService
         self.scope = scope
         self.exemptions = exemptions
         self.jobs = jobs
@@ -35,7 +42,7 @@ struct PeriodicSweep {
         self.parameters = parameters
         self.delivery = delivery
         var gated = context
-        gated.gate = context.gate ?? RequestGate(maximum: jobs.workerCount + 1)
+        gated.gate = context.gate ?? RequestGate(maximum: jobs.workerCount + 1 + (cleanUpService == nil ? 0 : 1))
         self.context = gated
     }
 
@@ -74,16 +81,20 @@ struct PeriodicSweep {
         return try exemptions.apply(evaluation, item: item)
     }
 
-    /// Lists, reads, evaluates and delivers the inventory, then the clean-up.
+    /// Lists, reads, evaluates and delivers the inventory while the clean-up pager pages the reported results, then
+    /// delivers the clean-up.
     /// - Returns: the counts of a complete sweep.
-    /// - Throws: ``ConfigRuleError``: the failure that stopped the sweep (`ConfigRule.DeadlineExceeded` when time ran
-    ///   out), its message ending with the sweep's counts; everything delivered before it stays delivered.
+    /// - Throws: ``ConfigRuleError``: the first failure of any of the sweep's threads (`ConfigRule.DeadlineExceeded`
+    ///   when time ran out), its message ending with the sweep's counts; everything delivered before it stays
+    ///   delivered. No thread of the sweep runs on once this returns or throws.
     func run() throws(ConfigRuleError) -> SweepProgress.Counts {
         let progress = jobs.progress
         var inventory = InventoryKeys(primaryType: ConfigWire.taskDefinitionResourceType)
+        let pager = makeCleanUpPager()
         do throws(ConfigRuleError) {
             var token: String?
             repeat {
+                try jobs.ensureNoFailure()
                 try ensureTimeForMoreWork()
                 let page = try jobs.service.discoveredResourcesPage(
                     resourceType: ConfigWire.taskDefinitionResourceType, nextToken: token, context: context
@@ -98,12 +109,15 @@ struct PeriodicSweep {
                 token = page.nextToken
             } while token != nil
             progress.update { $0.listingComplete = true }
-            try cleanUp(inventory: inventory)
+            if let pager { try cleanUp(reported: try pager.reportedKeys(), inventory: inventory, pages: pager.pages) }
             try jobs.finish()
+            if pager != nil { progress.update { $0.cleanUpComplete = true } }
         } catch {
+            let cause = jobs.fail(error)
             jobs.abandon()
+            pager?.join()
             context.metrics.set(.sweepInventorySize, Double(progress.snapshot.listed))
-            throw failure(error, counts: progress.snapshot)
+            throw failure(cause, counts: progress.snapshot)
         }
         context.metrics.set(.sweepInventorySize, Double(progress.snapshot.listed))
         context.logger.debug("sweep inventory keys", ["keys": .int(inventory.count), "bytes": .int(inventory.footprintBytes)])
@@ -131,55 +145,72 @@ struct PeriodicSweep {
         }
     }
 
-    /// §4 step 4, after the listing: NOT_APPLICABLE for every resource the rule still reports COMPLIANT or
-    /// NON_COMPLIANT that the inventory no longer has, page by page, delivered in batches of ≤ 100.
-    private func cleanUp(inventory: InventoryKeys) throws(ConfigRuleError) {
+    /// The clean-up pager, started at once; `nil` when the clean-up is skipped (one WARN): the event names no rule, or
+    /// a rule name GetComplianceDetailsByConfigRule rejects (over 64 characters).
+    private func makeCleanUpPager() -> CleanUpPager? {
         guard let configRuleName, !configRuleName.isEmpty else {
             context.logger.warn("clean-up skipped: the event has no configRuleName")
             jobs.progress.update { $0.cleanUpComplete = true }
-            return
+            return nil
         }
         guard configRuleName.count <= ConfigWire.maxComplianceQueryRuleNameLength else {
             context.logger.warn("clean-up skipped: GetComplianceDetailsByConfigRule accepts rule names of at most 64 characters", [
                 "configRuleName": .string(configRuleName),
             ])
             jobs.progress.update { $0.cleanUpComplete = true }
-            return
+            return nil
         }
-        var reported = InventoryKeys(primaryType: ConfigWire.taskDefinitionResourceType, expectedCount: 16)
+        return CleanUpPager(configRuleName: configRuleName, service: cleanUpService, jobs: jobs, context: context)
+    }
+
+    /// §4 step 4, once the listing and the paging of the reported results are both complete: NOT_APPLICABLE for every
+    /// resource the rule reported COMPLIANT or NON_COMPLIANT that the inventory does not have, delivered in batches of
+    /// ≤ 100 through the jobs.
+    private func cleanUp(reported: InventoryKeys, inventory: InventoryKeys, pages: Int) throws(ConfigRuleError) {
         var stale: [Evaluation] = []
-        var token: String?
-        repeat {
-            try ensureTimeForMoreWork()
-            let page = try jobs.service.reportedResourcesPage(configRuleName: configRuleName, nextToken: token, context: context)
-            for key in page.keys where !inventory.contains(key) && reported.insert(key) {
-                stale.append(Evaluation(
-                    resourceType: key.resourceType, resourceID: key.resourceID, complianceType: .notApplicable,
-                    annotation: "resource is no longer in AWS Config's inventory", orderingTimestamp: notificationTime
-                ))
-            }
-            token = page.nextToken
-            if stale.count >= ConfigWire.maxEvaluationsPerCall || (token == nil && !stale.isEmpty) {
-                let batch = stale
+        var staleCount = 0
+        try reported.forEach { key throws(ConfigRuleError) in
+            guard !inventory.contains(key) else { return }
+            stale.append(Evaluation(
+                resourceType: key.resourceType, resourceID: key.resourceID, complianceType: .notApplicable,
+                annotation: "resource is no longer in AWS Config's inventory", orderingTimestamp: notificationTime
+            ))
+            staleCount += 1
+            if stale.count == ConfigWire.maxEvaluationsPerCall {
+                try deliverCleanUp(stale)
                 stale = []
-                try jobs.submit { service, _ throws(ConfigRuleError) in
-                    let calls = try delivery.put(batch, service: service, context: context)
-                    ConfigRuleHandler.countDelivered(batch, in: context.metrics)
-                    jobs.progress.update { counts in
-                        counts.cleanedUp += batch.count
-                        counts.putCalls += calls
-                        counts.delivered[.notApplicable, default: 0] += batch.count
-                    }
-                }
             }
-        } while token != nil
-        jobs.progress.update { $0.cleanUpComplete = true }
+        }
+        if !stale.isEmpty { try deliverCleanUp(stale) }
+        context.logger.debug("sweep clean-up keys", [
+            "reported": .int(reported.count), "bytes": .int(reported.footprintBytes), "pages": .int(pages), "stale": .int(staleCount),
+        ])
+    }
+
+    /// One batch of ≤ 100 clean-up NOT_APPLICABLEs, as a job.
+    private func deliverCleanUp(_ batch: [Evaluation]) throws(ConfigRuleError) {
+        try ensureTimeForMoreWork()
+        try jobs.submit { service, _ throws(ConfigRuleError) in
+            let calls = try delivery.put(batch, service: service, context: context)
+            ConfigRuleHandler.countDelivered(batch, in: context.metrics)
+            jobs.progress.update { counts in
+                counts.cleanedUp += batch.count
+                counts.putCalls += calls
+                counts.delivered[.notApplicable, default: 0] += batch.count
+            }
+        }
     }
 
     /// Throws the deadline failure when too little time is left to start more work.
     private func ensureTimeForMoreWork() throws(ConfigRuleError) {
+        try Self.ensureTimeForMoreWork(context)
+    }
+
+    /// Throws the deadline failure when too little time is left before `context`'s deadline to start more work (the
+    /// same check for every thread of the sweep).
+    static func ensureTimeForMoreWork(_ context: CallContext) throws(ConfigRuleError) {
         let left = context.deadlineMilliseconds - WallClock.nowMilliseconds() - Int64(RetryPolicy().reserveMilliseconds)
-        guard left >= Self.minimumWorkMilliseconds else {
+        guard left >= minimumWorkMilliseconds else {
             throw ConfigRuleError.aws(AWSClientError(.deadlineExceeded, operation: "PeriodicSweep"))
         }
     }

@@ -5,8 +5,9 @@ import AWSClient
 /// without workers, at once on the caller's thread.
 ///
 /// At most one job per worker waits in the queue (``submit(_:)`` blocks beyond that), so memory stays bounded by the
-/// number of workers whatever the inventory size. The first failure stops the sweep: later ``submit(_:)`` and
-/// ``finish()`` throw it; jobs still queued are dropped, jobs running end on their own.
+/// number of workers whatever the inventory size. The first failure (of a job, or one the sweep's other threads report
+/// with ``fail(_:)``) stops the sweep: later ``submit(_:)`` and ``finish()`` throw it; jobs still queued are dropped,
+/// jobs running end on their own.
 final class SweepJobs: @unchecked Sendable {
     /// One unit of work, given the service of the thread that runs it and that thread's scratch buffer.
     typealias Job = (ConfigService, inout [UInt8]) throws(ConfigRuleError) -> Void
@@ -54,6 +55,26 @@ final class SweepJobs: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Records `error` as the sweep's failure unless another thread of the sweep failed first (a job, the listing, the
+    /// clean-up pager), and wakes a ``submit(_:)`` waiting for room: the sweep stops.
+    /// - Returns: the first failure, the one the sweep reports.
+    @discardableResult
+    func fail(_ error: ConfigRuleError) -> ConfigRuleError {
+        lock.withLock {
+            if firstFailure == nil { firstFailure = error }
+            lock.broadcast()
+            return firstFailure ?? error
+        }
+    }
+
+    /// The first failure so far (`nil` while the sweep goes on).
+    var failure: ConfigRuleError? { lock.withLock { firstFailure } }
+
+    /// - Throws: the first failure so far, if any (the sweep must stop).
+    func ensureNoFailure() throws(ConfigRuleError) {
+        if let failure { throw failure }
+    }
+
     /// Waits until every queued job has run. - Throws: the first failure of any job.
     func finish() throws(ConfigRuleError) {
         close()
@@ -98,10 +119,7 @@ final class SweepJobs: @unchecked Sendable {
             do {
                 try next(service, &scratch)
             } catch {
-                lock.withLock {
-                    if firstFailure == nil { firstFailure = error }
-                    lock.broadcast()
-                }
+                fail(error)
             }
         }
     }

@@ -4,8 +4,9 @@ import Testing
 /// rule-semantics.md §4 end to end: the periodic sweep (`ScheduledNotification`) of the real bootstrap against the
 /// emulator's inventory and compliance store: paging, batching, unprocessed keys, throttling, clean-up, an empty
 /// inventory, `SkipInactiveTaskDefinitions`, long rule names and a 10 000-item inventory. The sweep streams: pages are
-/// read and delivered by worker threads while the listing goes on, so the order of calls across operations is not
-/// fixed; what is fixed is asserted (call counts, keys per call, clean-up only after the whole listing).
+/// read and delivered by worker threads while the listing goes on, and the clean-up query is paged on its own thread
+/// from the start, so the order of calls across operations is not fixed; what is fixed is asserted (call counts, keys
+/// per call, clean-up NOT_APPLICABLEs only after the whole listing).
 @Suite("Periodic sweep, end to end")
 struct PeriodicSweepTests {
     static let taskDefinition = E2EHarness.taskDefinitionType
@@ -22,8 +23,19 @@ struct PeriodicSweepTests {
 
     static func key(_ type: String?, _ id: String?) -> String { "\(type ?? "?")|\(id ?? "?")" }
 
+    /// The annotation of a clean-up NOT_APPLICABLE (a resource gone from the inventory).
+    static let cleanUpAnnotation = "resource is no longer in AWS Config's inventory"
+
+    /// PutEvaluations calls that carry clean-up NOT_APPLICABLEs.
+    static func cleanUpPuts(_ calls: [ConfigCall]) -> [ConfigCall] {
+        calls.filter { call in
+            call.operation == "PutEvaluations" && call.evaluations.contains { $0["Annotation"] as? String == cleanUpAnnotation }
+        }
+    }
+
     /// Asserts a successful sweep: `/response`, well-formed calls (valid SigV4, no model errors, trace header, done
-    /// before the answer), the clean-up query only after the last list page, every PutEvaluations ≤ 100 evaluations with
+    /// before the answer), clean-up NOT_APPLICABLEs sent only after the last list page was answered (the inventory is
+    /// complete), every PutEvaluations ≤ 100 evaluations with
     /// the event's token and no TestMode, and exactly `expected` accepted: each resource once, with its compliance
     /// type, `OrderingTimestamp` = the notification time (a JSON number, to the millisecond) and an annotation of
     /// 1–256 UTF-16 units. Returns the invocation's Config calls.
@@ -46,9 +58,9 @@ struct PeriodicSweepTests {
         #expect(puts.count + reads.count == calls.count, "\(label): unexpected operations \(calls.map(\.summary))",
                 sourceLocation: sourceLocation)
         let lists = calls.filter { $0.operation == "ListDiscoveredResources" }
-        let cleanUps = calls.filter { $0.operation == "GetComplianceDetailsByConfigRule" }
-        if let lastList = lists.map(\.seq).max(), let firstCleanUp = cleanUps.map(\.seq).min() {
-            #expect(lastList < firstCleanUp, "\(label): clean-up started before the listing was complete",
+        let listingAnswered = lists.map { $0.completedSeq ?? Int.max }.max()
+        if let listingAnswered, let firstCleanUp = cleanUpPuts(calls).map(\.seq).min() {
+            #expect(listingAnswered < firstCleanUp, "\(label): clean-up NOT_APPLICABLE sent before the listing was complete",
                     sourceLocation: sourceLocation)
         }
         for put in puts where !(throttlingAllowed && put.errorType == "ThrottlingException") {
@@ -262,7 +274,11 @@ struct PeriodicSweepTests {
         try withHarness { h in
             let count = 3_000
             try h.generateInventory(count: count, hostEvery: 7)
-            try h.seedCompliance([], replace: true)
+            // Stale results the clean-up pager reads at once, but may report only once the listing is complete.
+            try h.seedCompliance((1...3).map { i in
+                ["resourceType": Self.taskDefinition, "resourceId": "stale-\(i)", "complianceType": "COMPLIANT",
+                 "orderingTimestamp": 1_704_067_200] as [String: Any]
+            }, replace: true)
             // Every batch read takes 0.5 s: 30 pages on 4 workers need ~4 s, the invocation has 3 s.
             try h.injectFaults(operation: "BatchGetResourceConfig", faults: [["kind": "slow", "delayMs": 500, "repeat": true]])
             let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 3_000)
@@ -278,7 +294,7 @@ struct PeriodicSweepTests {
             let numbers = message.dropFirst(prefix.count).split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
             #expect(message.hasPrefix(prefix) && numbers.count >= 3, "\(message)")
             let (evaluated, listed, notEvaluated) = numbers.count >= 3 ? (numbers[0], numbers[1], numbers[2]) : (-1, -1, -1)
-            let accepted = try h.evaluations(for: invocation)
+            let accepted = try h.evaluations(for: invocation).filter { $0.annotation != Self.cleanUpAnnotation }
             #expect(evaluated == accepted.count, "the counts must match what Config accepted: \(message), \(accepted.count) accepted")
             #expect(accepted.count > 0 && listed <= count && accepted.count < count, "\(accepted.count) delivered: \(message)")
             #expect(notEvaluated == listed - evaluated, "\(message)")
@@ -288,7 +304,10 @@ struct PeriodicSweepTests {
             let wrong = accepted.filter { wanted[$0.resourceID ?? ""] != $0.complianceType }
             #expect(wrong.isEmpty, "\(wrong.prefix(5).map(\.summary))")
             #expect(Set(accepted.compactMap(\.resourceID)).count == accepted.count, "an evaluation delivered twice")
-            #expect(Self.operations(calls, "GetComplianceDetailsByConfigRule").isEmpty, "clean-up before the inventory was evaluated")
+            #expect(!Self.operations(calls, "GetComplianceDetailsByConfigRule").isEmpty, "the clean-up query is paged from the start")
+            if listed < count {
+                #expect(Self.cleanUpPuts(calls).isEmpty, "clean-up NOT_APPLICABLE before the inventory was complete")
+            }
             #expect(h.isBootstrapRunning)
         }
     }
@@ -401,6 +420,82 @@ struct PeriodicSweepTests {
         }
     }
 
+    /// Stale results of `count` resources gone from the inventory (the seeded store's only entries).
+    static func seedStale(_ h: E2EHarness, count: Int) throws -> [Verdict] {
+        try h.seedCompliance((1...count).map { i in
+            ["resourceType": taskDefinition, "resourceId": "stale-\(i)", "complianceType": i % 2 == 0 ? "COMPLIANT" : "NON_COMPLIANT",
+             "orderingTimestamp": 1_704_067_200] as [String: Any]
+        }, replace: true)
+        return (1...count).map { Verdict(resourceType: taskDefinition, resourceID: "stale-\($0)", complianceType: "NOT_APPLICABLE") }
+    }
+
+    @Test("the clean-up query is paged while the inventory is listed (results from before the sweep); NOT_APPLICABLE only after the listing")
+    func cleanUpPagedDuringListing() throws {
+        try withHarness { h in
+            let count = 1_000
+            try h.generateInventory(count: count, hostEvery: 7)
+            let stale = try Self.seedStale(h, count: 250)
+            // 10 list pages of 100 ms each: the listing takes a second; the clean-up pages answer at once.
+            _ = try h.controlPOST("/traffic", ["operations": ["ListDiscoveredResources": ["latencyMs": 100]]])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
+            let calls = try Self.expectSweep(h, invocation, expected: Self.generatedVerdicts(count: count) + stale, "clean-up during listing")
+            let lists = Self.operations(calls, "ListDiscoveredResources")
+            let pages = Self.operations(calls, "GetComplianceDetailsByConfigRule")
+            #expect(lists.count == 10, "\(lists.map(\.summary))")
+            if let lastList = lists.map(\.seq).max(), let firstPage = pages.map(\.seq).min() {
+                #expect(firstPage < lastList, "the clean-up query must begin before the last list page: #\(firstPage) vs #\(lastList)")
+            }
+            // The 250 results from before the sweep are 3 pages; paged after the listing it would be 13 (the sweep's
+            // own 1 000 results too).
+            #expect((3...4).contains(pages.count), "\(pages.count) clean-up pages: \(pages.map(\.summary))")
+            let cleanUps = Self.cleanUpPuts(calls)
+            #expect(cleanUps.map(\.evaluations.count).sorted() == [50, 100, 100], "\(cleanUps.map(\.summary))")
+            #expect(cleanUps.allSatisfy { put in put.evaluations.allSatisfy { $0["Annotation"] as? String == Self.cleanUpAnnotation } },
+                    "clean-up batches carry only clean-up evaluations")
+        }
+    }
+
+    @Test("the clean-up query failing stops the sweep: listing stopped, /error with the counts, what was delivered stays delivered")
+    func cleanUpFailureStopsSweep() throws {
+        try withHarness { h in
+            let count = 2_000
+            try h.generateInventory(count: count, hostEvery: 7)
+            let stale = try Self.seedStale(h, count: 150)
+            // 20 list pages of 100 ms; the first clean-up page answers after 300 ms, the second is denied.
+            _ = try h.controlPOST("/traffic", ["operations": ["ListDiscoveredResources": ["latencyMs": 100]]])
+            try h.injectFaults(operation: "GetComplianceDetailsByConfigRule", faults: [
+                ["kind": "slow", "delayMs": 300], ["kind": "error", "status": 400, "type": "AccessDeniedException"],
+            ])
+            let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
+            #expect(invocation.state == "error" && invocation.answers == 1, "\(invocation.summary)\(h.dump())")
+            #expect(invocation.errorDocument.type == "ConfigRule.AccessDeniedException", "\(invocation.summary)")
+            #expect(invocation.errorTypeHeader == invocation.errorDocument.type, "\(invocation.summary)")
+            #expect(!invocation.answeredAfterDeadline, "\(invocation.summary)")
+            let calls = try h.calls(for: invocation)
+            h.expectWellFormedCalls(calls, of: invocation, "clean-up failure")  // every call done before the answer
+            let message = invocation.errorDocument.message ?? ""
+            #expect(message.contains("GetComplianceDetailsByConfigRule") && message.contains("; sweep stopped: "), "\(message)")
+            #expect(message.contains("(listing incomplete)") && message.contains("clean-up incomplete, 0 NOT_APPLICABLE delivered"),
+                    "\(message)")
+            let counts = message.components(separatedBy: "; sweep stopped: ").last ?? ""
+            let numbers = counts.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            let (evaluated, listed) = numbers.count >= 2 ? (numbers[0], numbers[1]) : (-1, -1)
+            let accepted = try h.evaluations(for: invocation)
+            #expect(accepted.count == evaluated && evaluated > 0, "delivered evaluations stay delivered and are counted: \(message)")
+            #expect(listed < count && Self.operations(calls, "ListDiscoveredResources").count < count / 100,
+                    "the failure must stop the listing: \(message)")
+            #expect(Self.operations(calls, "GetComplianceDetailsByConfigRule").map(\.status) == [200, 400])
+            #expect(Self.cleanUpPuts(calls).isEmpty, "no clean-up from an incomplete query")
+            let wanted = Dictionary(uniqueKeysWithValues: Self.generatedVerdicts(count: count).map { ($0.resourceID, $0.complianceType) })
+            #expect(accepted.allSatisfy { wanted[$0.resourceID ?? ""] == $0.complianceType }, "\(accepted.prefix(5).map(\.summary))")
+
+            // Nothing of that sweep is left running or blocked: the next one completes with everything.
+            #expect(h.isBootstrapRunning)
+            let next = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled(resultToken: "nextSweep")), timeoutMs: 30_000)
+            try Self.expectSweep(h, next, expected: Self.generatedVerdicts(count: count) + stale, resultToken: "nextSweep", "next sweep")
+        }
+    }
+
     @Test("empty inventory and empty compliance → /response with no PutEvaluations call")
     func emptyInventory() throws {
         try withHarness { h in
@@ -408,7 +503,8 @@ struct PeriodicSweepTests {
             try h.seedCompliance([], replace: true)
             let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()))
             let calls = try Self.expectSweep(h, invocation, expected: [], "empty")
-            #expect(calls.map(\.operation) == ["ListDiscoveredResources", "GetComplianceDetailsByConfigRule"],
+            // The listing and the clean-up query run concurrently: either may come first.
+            #expect(calls.compactMap(\.operation).sorted() == ["GetComplianceDetailsByConfigRule", "ListDiscoveredResources"],
                     "no BatchGetResourceConfig with 0 keys, no PutEvaluations: \(calls.map(\.summary))")
             #expect(calls.allSatisfy { $0.status == 200 })
             #expect(int(invocation.responseObject?["evaluationsPut"]) == 0, "\(invocation.summary)")
