@@ -12,7 +12,7 @@ final class SweepJobs: @unchecked Sendable {
     /// One unit of work, given the service of the thread that runs it and that thread's scratch buffer.
     typealias Job = (ConfigService, inout [UInt8]) throws(ConfigRuleError) -> Void
 
-    /// The caller's service (listing and clean-up pages; inline jobs).
+    /// The caller's service (the listing; the clean-up pages when the pager has no service of its own; inline jobs).
     let service: ConfigService
     let progress = SweepProgress()
     private let lock = Lock()
