@@ -420,8 +420,12 @@ struct PeriodicSweepTests {
         }
     }
 
-    /// Stale results of `count` resources gone from the inventory (the seeded store's only entries).
-    static func seedStale(_ h: E2EHarness, count: Int) throws -> [Verdict] {
+    /// `items` generated task definitions listed at 100 ms a page (`items / 100` pages), and the stale results of
+    /// `stale` resources gone from the inventory as the store's only entries (clean-up pages answered at once).
+    /// - Returns: the clean-up verdicts the stale results must get.
+    static func slowListing(_ h: E2EHarness, items: Int, stale count: Int) throws -> [Verdict] {
+        try h.generateInventory(count: items, hostEvery: 7)
+        _ = try h.controlPOST("/traffic", ["operations": ["ListDiscoveredResources": ["latencyMs": 100]]])
         try h.seedCompliance((1...count).map { i in
             ["resourceType": taskDefinition, "resourceId": "stale-\(i)", "complianceType": i % 2 == 0 ? "COMPLIANT" : "NON_COMPLIANT",
              "orderingTimestamp": 1_704_067_200] as [String: Any]
@@ -433,10 +437,7 @@ struct PeriodicSweepTests {
     func cleanUpPagedDuringListing() throws {
         try withHarness { h in
             let count = 1_000
-            try h.generateInventory(count: count, hostEvery: 7)
-            let stale = try Self.seedStale(h, count: 250)
-            // 10 list pages of 100 ms each: the listing takes a second; the clean-up pages answer at once.
-            _ = try h.controlPOST("/traffic", ["operations": ["ListDiscoveredResources": ["latencyMs": 100]]])
+            let stale = try Self.slowListing(h, items: count, stale: 250)  // the listing takes a second
             let invocation = try h.run(event: try E2EEvents.text(try SweepEvents.scheduled()), timeoutMs: 30_000)
             let calls = try Self.expectSweep(h, invocation, expected: Self.generatedVerdicts(count: count) + stale, "clean-up during listing")
             let lists = Self.operations(calls, "ListDiscoveredResources")
@@ -459,10 +460,8 @@ struct PeriodicSweepTests {
     func cleanUpFailureStopsSweep() throws {
         try withHarness { h in
             let count = 2_000
-            try h.generateInventory(count: count, hostEvery: 7)
-            let stale = try Self.seedStale(h, count: 150)
-            // 20 list pages of 100 ms; the first clean-up page answers after 300 ms, the second is denied.
-            _ = try h.controlPOST("/traffic", ["operations": ["ListDiscoveredResources": ["latencyMs": 100]]])
+            let stale = try Self.slowListing(h, items: count, stale: 150)  // 20 list pages of 100 ms
+            // The first clean-up page answers after 300 ms, the second is denied.
             try h.injectFaults(operation: "GetComplianceDetailsByConfigRule", faults: [
                 ["kind": "slow", "delayMs": 300], ["kind": "error", "status": 400, "type": "AccessDeniedException"],
             ])
