@@ -13,7 +13,7 @@ import PackageDescription
 //   StructuredLogging → JSON
 //   CurlHTTP → CCurl (libcurl)
 //   SigV4 → CCrypto (OpenSSL's libcrypto, already linked for TLS: one crypto library, no FoundationEssentials)
-//   JSON → nothing (a small RFC 8259 parser and writer; the shipped binary needs no Foundation JSON)
+//   JSON → CJSONScan (a small RFC 8259 parser and writer; the shipped binary needs no Foundation JSON)
 // LambdaRuntime, ConfigRule and DeployHook never import each other; only Bootstrap wires them.
 let package = Package(
     name: "pid-mode-rule",
@@ -33,7 +33,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),
-        .target(name: "JSON"),
+        // SSE2 byte scans over JSON string content (the sweep reads ~5 KB of escaped JSON per item).
+        .target(name: "CJSONScan"),
+        .target(name: "JSON", dependencies: ["CJSONScan"]),
         .target(name: "StructuredLogging", dependencies: ["JSON"]),
         // No pkg-config: the release build must link the minimal static libcrypto that libcurl's flags point at
         // (scripts/build-openssl), debug builds Debian's; headers from libssl-dev (scripts/setup).

@@ -9,11 +9,12 @@ sweep's result for every item, the steady state of a rule swept periodically), t
 
     {"items", "itemBytes", "traffic", "timeoutS", "previousResults", "runs": [{"label", "bootstrap", "outcome",
      "errorType", "errorMessage", "wallSeconds", "evaluationsExpected", "evaluationsAccepted",
-     "evaluationsCorrect", "duplicates", "peakRssMiB", "cpuSeconds", "cpuMicrosPerItem",
+     "evaluationsCorrect", "duplicates", "peakRssMiB", "cpuSeconds", "cpuUserSeconds",
+     "cpuSystemSeconds", "cpuMicrosPerItem",
      "calls": {operation: n}, "throttled": {operation: n}}]}
 
 ``evaluationsCorrect`` counts accepted evaluations whose compliance type is the expected one (each
-resource once); ``peakRssMiB`` is the bootstrap's VmHWM, ``cpuSeconds`` its utime+stime for the
+resource once); ``peakRssMiB`` is the bootstrap's VmHWM, ``cpuSeconds`` its utime+stime (also apart) for the
 invocation. Exit status 1 when a run is not fully correct (an error answer counts as not correct).
 """
 
@@ -41,11 +42,11 @@ def control(base, method, path, payload=None, timeout=900):
 
 
 def proc_fields(pid):
-    """``(utime+stime seconds, VmHWM MiB)`` of a live process."""
+    """``((utime, stime) seconds, VmHWM MiB)`` of a live process."""
     with open(f"/proc/{pid}/stat") as handle:
         fields = handle.read().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    cpu = (int(fields[11]) / ticks, int(fields[12]) / ticks)
     hwm = 0.0
     with open(f"/proc/{pid}/status") as handle:
         for line in handle:
@@ -123,7 +124,9 @@ def run_one(label, bootstrap, info, args, event):
             error = json.loads(body) if isinstance(body, str) else body
         except ValueError:
             error = {"errorMessage": str(body)[:300]}
-    cpu = cpu_after - cpu_before
+    user = cpu_after[0] - cpu_before[0]
+    system = cpu_after[1] - cpu_before[1]
+    cpu = user + system
     return {
         "label": label, "bootstrap": bootstrap, "outcome": view.get("state"),
         "errorType": error.get("errorType"), "errorMessage": (error.get("errorMessage") or "")[:300] or None,
@@ -131,6 +134,7 @@ def run_one(label, bootstrap, info, args, event):
         "evaluationsExpected": len(wanted), "evaluationsAccepted": len(accepted),
         "evaluationsCorrect": correct, "duplicates": sum(n - 1 for n in seen.values() if n > 1),
         "peakRssMiB": round(hwm, 1), "cpuSeconds": round(cpu, 3),
+        "cpuUserSeconds": round(user, 3), "cpuSystemSeconds": round(system, 3),
         "cpuMicrosPerItem": round(cpu / max(1, args.items) * 1e6, 2),
         "calls": {op: c["calls"] for op, c in sorted(traffic.items())},
         "throttled": {op: c["throttled"] for op, c in sorted(traffic.items()) if c["throttled"]},

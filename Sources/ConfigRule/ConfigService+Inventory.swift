@@ -195,7 +195,7 @@ extension ConfigService {
                 try cursor.enterArray()
                 var index = 0
                 while try cursor.nextElement() {
-                    let path = "\(operation).baseConfigurationItems[\(index)]"
+                    let path = { "\(operation).baseConfigurationItems[\(index)]" }
                     if let item = try ConfigurationItem.scanAPIItem(&cursor, path: path, scratch: &scratch) {
                         items.append(item)
                     }

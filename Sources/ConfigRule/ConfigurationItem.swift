@@ -54,7 +54,7 @@ public struct ConfigurationItem: Sendable, Equatable {
         var configuration: TaskDefinitionFacts?
         switch object["configuration"] {
         case .string(let text)?:
-            configuration = try Self.scanConfiguration(Array(text.utf8), path: path)
+            configuration = try Self.scanConfiguration(Array(text.utf8), path: { path })
         case .object(let value)?:
             configuration = TaskDefinitionFacts(configuration: value)
         default:
@@ -63,7 +63,8 @@ public struct ConfigurationItem: Sendable, Equatable {
         try self.init(object, path: path, configuration: configuration)
     }
 
-    /// The members of an API item that are read, besides `configuration`.
+    /// The members of an API item that are read, in the order ``scanAPIItem(_:path:scratch:)`` numbers them, besides
+    /// `configuration` (number 7).
     private static let apiMembers = [
         "resourceType", "resourceId", "resourceName", "configurationItemStatus", "configurationItemCaptureTime", "arn", "awsRegion",
     ]
@@ -71,19 +72,28 @@ public struct ConfigurationItem: Sendable, Equatable {
 
     /// Reads one item in the *API* shape at `cursor` (an element of `baseConfigurationItems`) without building the
     /// members the rule never reads; the `configuration` string is decoded into `scratch` (reused between items) and
-    /// scanned there. The same checks and errors as ``init(apiItem:path:)``.
+    /// scanned there. The same checks and errors as ``init(apiItem:path:)``; `path` is only built for an error.
     /// - Returns: `nil` (value consumed) when the element is not an object.
     /// - Throws: ``JSONParseError`` when the response is not JSON; ``ConfigRuleError`` for a bad item.
-    static func scanAPIItem(_ cursor: inout JSONCursor, path: String, scratch: inout [UInt8]) throws -> ConfigurationItem? {
+    static func scanAPIItem(_ cursor: inout JSONCursor, path: () -> String, scratch: inout [UInt8]) throws -> ConfigurationItem? {
         guard try cursor.peekKind() == .object else {
             try cursor.skipValue()
             return nil
         }
-        var object = JSONObject()
+        var type, id, name, status, captureTime, arn, region: JSONValue?
         var configuration: TaskDefinitionFacts?
         try cursor.enterObject()
         while let member = try cursor.nextMember(apiKeySet) {
-            if member == apiMembers.count {
+            // A repeated member: the last one wins, as in JSONObject.
+            switch member {
+            case 0: type = try cursor.value()
+            case 1: id = try cursor.value()
+            case 2: name = try cursor.value()
+            case 3: status = try cursor.value()
+            case 4: captureTime = try cursor.value()
+            case 5: arn = try cursor.value()
+            case 6: region = try cursor.value()
+            case 7:
                 switch try cursor.peekKind() {
                 case .string:
                     _ = try cursor.decodeString(into: &scratch)
@@ -94,21 +104,31 @@ public struct ConfigurationItem: Sendable, Equatable {
                     try cursor.skipValue()
                     configuration = nil
                 }
-            } else if member >= 0 {
-                object.append(apiMembers[member], try cursor.value())
-            } else {
+            default:
                 try cursor.skipValue()
             }
         }
-        return try ConfigurationItem(object, path: path, configuration: configuration)
+        // The usual item: required members present and well typed, read without building an object.
+        if case .string(let typeText)? = type, !typeText.isEmpty, case .string(let idText)? = id, !idText.isEmpty,
+            case .string(let statusText)? = status, !statusText.isEmpty, let time = captureTime.flatMap(Timestamp.init(json:))
+        {
+            return ConfigurationItem(
+                resourceType: typeText, resourceID: idText, resourceName: name?.stringValue, status: statusText,
+                captureTime: time, configuration: configuration, arn: arn?.stringValue, awsRegion: region?.stringValue
+            )
+        }
+        // Otherwise the checked reader names what is wrong.
+        let values = [type, id, name, status, captureTime, arn, region]
+        let object = JSONObject(zip(apiMembers, values).compactMap { name, value in value.map { JSONObject.Member(key: name, value: $0) } })
+        return try ConfigurationItem(object, path: path(), configuration: configuration)
     }
 
-    /// The facts of an API item's `configuration` JSON text.
-    private static func scanConfiguration(_ text: [UInt8], path: String) throws(ConfigRuleError) -> TaskDefinitionFacts? {
+    /// The facts of an API item's `configuration` JSON text (`path` names the item in an error).
+    private static func scanConfiguration(_ text: [UInt8], path: () -> String) throws(ConfigRuleError) -> TaskDefinitionFacts? {
         do {
             return try text.withUnsafeBufferPointer { bytes throws(JSONParseError) in try TaskDefinitionFacts.scan(document: bytes) }
         } catch {
-            throw ConfigRuleError.malformed("\(path).configuration", "is not a JSON document: \(error)")
+            throw ConfigRuleError.malformed("\(path()).configuration", "is not a JSON document: \(error)")
         }
     }
 

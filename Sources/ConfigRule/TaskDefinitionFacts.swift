@@ -54,12 +54,52 @@ public struct TaskDefinitionFacts: Sendable, Equatable {
         static let keySet = JSONKeySet(allCases.map(\.name))
     }
 
-    /// Picks the facts from the values of ``Member`` (indexed by raw value; `nil` = absent).
-    init(members value: [JSONValue?]) {
-        func either(_ pascal: Member, _ camel: Member) -> JSONValue? { value[pascal.rawValue] ?? value[camel.rawValue] }
-        let candidates = [value[Member.pidModePascal.rawValue], value[Member.pidModeCamel.rawValue]].compactMap { $0 }
+    /// The values of the ``Member``s found (`nil` = absent), as a reader collects them.
+    struct MemberValues {
+        private var pidModePascal, pidModeCamel, statusPascal, statusCamel, arnPascal, arnCamel, familyPascal,
+            familyCamel, revisionPascal, revisionCamel: JSONValue?
+
+        subscript(member: Member) -> JSONValue? {
+            get {
+                switch member {
+                case .pidModePascal: pidModePascal
+                case .pidModeCamel: pidModeCamel
+                case .statusPascal: statusPascal
+                case .statusCamel: statusCamel
+                case .arnPascal: arnPascal
+                case .arnCamel: arnCamel
+                case .familyPascal: familyPascal
+                case .familyCamel: familyCamel
+                case .revisionPascal: revisionPascal
+                case .revisionCamel: revisionCamel
+                }
+            }
+            set {
+                switch member {
+                case .pidModePascal: pidModePascal = newValue
+                case .pidModeCamel: pidModeCamel = newValue
+                case .statusPascal: statusPascal = newValue
+                case .statusCamel: statusCamel = newValue
+                case .arnPascal: arnPascal = newValue
+                case .arnCamel: arnCamel = newValue
+                case .familyPascal: familyPascal = newValue
+                case .familyCamel: familyCamel = newValue
+                case .revisionPascal: revisionPascal = newValue
+                case .revisionCamel: revisionCamel = newValue
+                }
+            }
+        }
+    }
+
+    /// Picks the facts from the values of the ``Member``s.
+    init(members value: MemberValues) {
+        func either(_ pascal: Member, _ camel: Member) -> JSONValue? { value[pascal] ?? value[camel] }
+        let pascal = value[.pidModePascal]
+        let camel = value[.pidModeCamel]
+        let pidMode: JSONValue? =
+            if let pascal, let camel { Self.isHost(camel) && !Self.isHost(pascal) ? camel : pascal } else { pascal ?? camel }
         self.init(
-            pidMode: candidates.first(where: Self.isHost) ?? candidates.first,
+            pidMode: pidMode,
             status: either(.statusPascal, .statusCamel)?.stringValue,
             taskDefinitionArn: either(.arnPascal, .arnCamel)?.stringValue,
             family: either(.familyPascal, .familyCamel)?.stringValue,
@@ -69,7 +109,9 @@ public struct TaskDefinitionFacts: Sendable, Equatable {
 
     /// The facts of a parsed configuration object (a change notification's `configuration`).
     public init(configuration: JSONObject) {
-        self.init(members: Member.allCases.map { configuration[$0.name] })
+        var values = MemberValues()
+        for member in Member.allCases { values[member] = configuration[member.name] }
+        self.init(members: values)
     }
 
     /// Reads the facts of the value at `cursor` and consumes it, validating all of it.
@@ -80,10 +122,10 @@ public struct TaskDefinitionFacts: Sendable, Equatable {
             try cursor.skipValue()
             return nil
         }
-        var values = [JSONValue?](repeating: nil, count: Member.allCases.count)
+        var values = MemberValues()
         try cursor.enterObject()
-        while let member = try cursor.nextMember(Member.keySet) {
-            if member >= 0 {
+        while let index = try cursor.nextMember(Member.keySet) {
+            if let member = Member(rawValue: index) {
                 values[member] = try cursor.value()  // a repeated member: the last one wins, as in JSONObject
             } else {
                 try cursor.skipValue()

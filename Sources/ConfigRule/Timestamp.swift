@@ -51,27 +51,41 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.epochMilliseconds < rhs.epochMilliseconds }
 
-    /// `[-]digits[.digits]` → milliseconds (fraction truncated to 3 digits); `nil` for other shapes.
+    /// `[-]digits[.digits]` → milliseconds (at most 12 integer digits; fraction truncated to 3 digits); `nil` for
+    /// other shapes. Reads the UTF-8 bytes once.
     private static func parsePlainDecimal(_ text: String) -> Int64? {
-        var integerPart = Substring(text)
-        var fraction: Substring = ""
-        if let dot = text.firstIndex(of: ".") {
-            integerPart = text[..<dot]
-            fraction = text[text.index(after: dot)...]
-            guard !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            var index = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { index = 1 }
+            var seconds: Int64 = 0
+            let integerStart = index
+            while index < bytes.count, let digit = digitValue(bytes[index]) {
+                seconds = seconds * 10 + digit
+                index += 1
+                guard index - integerStart <= 12 else { return nil }
+            }
+            guard index > integerStart else { return nil }
+            var millis: Int64 = 0
+            if index < bytes.count {
+                guard bytes[index] == UInt8(ascii: "."), index + 1 < bytes.count else { return nil }
+                index += 1
+                var fractionDigits = 0
+                while index < bytes.count {
+                    guard let digit = digitValue(bytes[index]) else { return nil }
+                    if fractionDigits < 3 { millis = millis * 10 + digit }
+                    fractionDigits += 1
+                    index += 1
+                }
+                for _ in min(fractionDigits, 3)..<3 { millis *= 10 }
+            }
+            let total = seconds * 1_000 + millis
+            return negative ? -total : total
         }
-        let negative = integerPart.hasPrefix("-")
-        if negative { integerPart = integerPart.dropFirst() }
-        guard !integerPart.isEmpty, integerPart.count <= 12, integerPart.allSatisfy(\.isASCIIDigit),
-            let seconds = Int64(integerPart)
-        else { return nil }
-        let millisText = String(fraction.prefix(3)) + String(repeating: "0", count: max(0, 3 - fraction.count))
-        let millis = Int64(millisText) ?? 0
-        let total = seconds * 1_000 + millis
-        return negative ? -total : total
     }
-}
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+    private static func digitValue(_ byte: UInt8) -> Int64? {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int64(byte - UInt8(ascii: "0")) : nil
+    }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A forward-only reader over the UTF-8 bytes of one JSON document that builds only the values its caller asks for.
 ///
 /// The caller walks objects and arrays member by member (``enterObject()`` + ``nextMember(_:)``, ``enterArray()`` +
@@ -42,6 +48,14 @@ public struct JSONCursor {
     /// - Parameter names: the keys the caller is interested in.
     /// - Returns: the index in `names` of the key, `-1` for any other key, `nil` after the closing `}` (consumed).
     public mutating func nextMember(_ names: JSONKeySet) throws(JSONParseError) -> Int? {
+        guard let key = try nextKey() else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[key.bytes])
+        return key.escaped ? names.index(ofEscaped: text) : names.index(of: text)
+    }
+
+    /// Reads the next member's key and `:` (see ``nextMember(_:)``): the key's content bytes and whether they hold an
+    /// escape, `nil` after the closing `}` (consumed).
+    private mutating func nextKey() throws(JSONParseError) -> (bytes: Range<Int>, escaped: Bool)? {
         skipWhitespace()
         guard offset < bytes.count else { throw failure("unexpected end of input") }
         if bytes[offset] == UInt8(ascii: "}") {
@@ -63,8 +77,7 @@ public struct JSONCursor {
         offset += 1
         skipWhitespace()
         afterValue = true
-        let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
-        return escaped ? names.index(ofEscaped: key) : names.index(of: key)
+        return (keyStart..<keyEnd, escaped)
     }
 
     /// Moves to the next element of the array entered last.
@@ -110,22 +123,109 @@ public struct JSONCursor {
     }
 
     /// Consumes the next value, validating it, without building anything.
+    ///
+    /// One loop over the value's tokens, whatever its nesting (the open containers are bits of a 256-bit stack), so a
+    /// skipped member costs a few comparisons besides its string scans.
     public mutating func skipValue() throws(JSONParseError) {
+        var open = ContainerStack()
+        while true {
+            // A value is expected.
+            skipWhitespace()
+            guard offset < bytes.count else { throw failure("unexpected end of input") }
+            switch bytes[offset] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let isObject = bytes[offset] == UInt8(ascii: "{")
+                guard depth + open.count < JSONParser.maximumDepth else {
+                    throw failure("nesting deeper than \(JSONParser.maximumDepth) levels")
+                }
+                offset += 1
+                skipWhitespace()
+                if offset < bytes.count, bytes[offset] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    offset += 1  // empty: a complete value
+                } else {
+                    open.push(isObject)
+                    if isObject { try skipKeyAndColon() }
+                    continue
+                }
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): try expectLiteral("true")
+            case UInt8(ascii: "f"): try expectLiteral("false")
+            case UInt8(ascii: "n"): try expectLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+            default: throw failure("unexpected character")
+            }
+            // A value is complete: close containers until one goes on with `,`.
+            while true {
+                guard let isObject = open.top else {
+                    afterValue = true
+                    return
+                }
+                skipWhitespace()
+                guard offset < bytes.count else { throw failure("unexpected end of input") }
+                let byte = bytes[offset]
+                offset += 1
+                if byte == UInt8(ascii: ",") {
+                    if isObject { try skipKeyAndColon() }
+                    break
+                }
+                guard byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    offset -= 1
+                    throw failure(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+                open.pop()
+            }
+        }
+    }
+
+    /// Inside an object being skipped: consumes a member's key and its `:`.
+    private mutating func skipKeyAndColon() throws(JSONParseError) {
         skipWhitespace()
-        guard offset < bytes.count else { throw failure("unexpected end of input") }
-        switch bytes[offset] {
-        case UInt8(ascii: "{"):
-            try enterObject()
-            while try nextMember(JSONKeySet.none) != nil { try skipValue() }
-        case UInt8(ascii: "["):
-            try enterArray()
-            while try nextElement() { try skipValue() }
-        case UInt8(ascii: "\""): _ = try skipString()
-        case UInt8(ascii: "t"): try expectLiteral("true")
-        case UInt8(ascii: "f"): try expectLiteral("false")
-        case UInt8(ascii: "n"): try expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
-        default: throw failure("unexpected character")
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
+            throw failure(offset < bytes.count ? "expected a string key" : "unexpected end of input")
+        }
+        _ = try skipString()
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after an object key") }
+        offset += 1
+    }
+
+    /// The containers ``skipValue()`` has open, innermost last: one bit each (object or array), up to
+    /// ``JSONParser/maximumDepth`` of them, with no allocation.
+    private struct ContainerStack {
+        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private(set) var count = 0
+
+        /// Whether the innermost open container is an object; `nil` when none is open.
+        var top: Bool? {
+            guard count > 0 else { return nil }
+            return bit(count - 1)
+        }
+
+        mutating func push(_ isObject: Bool) {
+            let index = count
+            let mask: UInt64 = 1 << UInt64(index & 63)
+            switch index >> 6 {
+            case 0: bits.0 = isObject ? bits.0 | mask : bits.0 & ~mask
+            case 1: bits.1 = isObject ? bits.1 | mask : bits.1 & ~mask
+            case 2: bits.2 = isObject ? bits.2 | mask : bits.2 & ~mask
+            default: bits.3 = isObject ? bits.3 | mask : bits.3 & ~mask
+            }
+            count += 1
+        }
+
+        mutating func pop() {
+            count -= 1
+        }
+
+        private func bit(_ index: Int) -> Bool {
+            let word: UInt64
+            switch index >> 6 {
+            case 0: word = bits.0
+            case 1: word = bits.1
+            case 2: word = bits.2
+            default: word = bits.3
+            }
+            return word & (1 << UInt64(index & 63)) != 0
         }
     }
 
@@ -138,6 +238,10 @@ public struct JSONCursor {
             if try !skipString() {
                 return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)]), as: UTF8.self))
             }
+        } else if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") || Self.isDigit(bytes[offset]) {
+            // A number is its validated literal text, as ``JSONParser`` keeps it.
+            try skipNumber()
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
         } else {
             try skipValue()
         }
@@ -150,19 +254,152 @@ public struct JSONCursor {
 
     /// When the next value is a string: consumes it and replaces `buffer`'s content with its decoded UTF-8 bytes
     /// (escapes resolved), returning `true`. Otherwise consumes nothing and returns `false`.
+    ///
+    /// One pass validates and decodes (runs without an escape are copied whole, eight bytes are tested at a time),
+    /// with the same checks as ``skipValue()``. `buffer` keeps its capacity between calls, so a reused buffer
+    /// allocates only when a string is longer than any before.
     public mutating func decodeString(into buffer: inout [UInt8]) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return false }
-        let start = offset + 1
-        let escaped = try skipString()
-        let content = UnsafeBufferPointer(rebasing: bytes[start..<(offset - 1)])
-        if escaped {
-            buffer = JSONCursor.unescaped(content)
-        } else {
-            buffer.removeAll(keepingCapacity: true)
-            buffer.append(contentsOf: content)
+        let contentStart = offset + 1
+        offset = contentStart
+        var length = 0
+        var nonASCII = false
+        var room = max(buffer.capacity, Self.minimumDecodeRoom)
+        while true {
+            if buffer.count < room { buffer.append(contentsOf: repeatElement(0, count: room - buffer.count)) }
+            var needed = 0
+            let done = try buffer.withUnsafeMutableBufferPointer { output throws(JSONParseError) in
+                try decodeContent(into: output, length: &length, nonASCII: &nonASCII, needed: &needed)
+            }
+            if done { break }
+            room = max(room * 2, needed)
+        }
+        buffer.removeLast(buffer.count - length)
+        if nonASCII, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[contentStart..<(offset - 1)])) {
+            throw JSONParseError(reason: "invalid UTF-8 in a string", offset: contentStart)
         }
         return true
+    }
+
+    /// The room a decoded string starts with (grown by doubling).
+    private static let minimumDecodeRoom = 4_096
+
+    /// Decodes string content from `offset` into `output` after its first `length` bytes, validating escapes and
+    /// control characters, until the closing quote (consumed: returns `true`) or until `output` lacks room for more
+    /// (returns `false` with `needed` set; the cursor stays after what was decoded).
+    ///
+    /// Plain content moves sixteen bytes at a time (``JSONByteScan/copyPlain(to:room:from:count:)``).
+    private mutating func decodeContent(
+        into output: UnsafeMutableBufferPointer<UInt8>,
+        length: inout Int,
+        nonASCII: inout Bool,
+        needed: inout Int
+    ) throws(JSONParseError) -> Bool {
+        guard let target = output.baseAddress, let source = bytes.baseAddress else {
+            needed = Self.minimumDecodeRoom
+            return false
+        }
+        let end = bytes.count
+        let room = output.count
+        var read = offset
+        var written = length
+        defer {
+            offset = read
+            length = written
+        }
+        while true {
+            let plain = JSONByteScan.copyPlain(to: target + written, room: room - written, from: source + read, count: end - read)
+            read += plain
+            written += plain
+            guard written + 4 <= room else {
+                needed = written + 4
+                return false
+            }
+            guard read < end else {
+                offset = read
+                throw failure("unterminated string")
+            }
+            let byte = source[read]
+            switch byte {
+            case UInt8(ascii: "\""):
+                read += 1
+                return true
+            case UInt8(ascii: "\\"):
+                if read + 1 < end, Self.standsForItself(source[read + 1]) {  // `\"`, `\\`, `\/`: the common case
+                    target[written] = source[read + 1]
+                    written += 1
+                    read += 2
+                    continue
+                }
+                offset = read + 1
+                let scalar = try escapedScalar()
+                read = offset
+                written += Self.writeUTF8(scalar, to: target + written)
+            case 0..<0x20:
+                offset = read
+                throw failure("unescaped control character in a string")
+            default:
+                nonASCII = true  // ≥ 0x80: validated as UTF-8 once the string ends
+                target[written] = byte
+                read += 1
+                written += 1
+            }
+        }
+    }
+
+    /// Validates one escape (cursor after the backslash), as ``JSONParser`` does, and returns the Unicode scalar value
+    /// it stands for (a surrogate pair as one scalar above 0xFFFF).
+    private mutating func escapedScalar() throws(JSONParseError) -> UInt32 {
+        guard offset < bytes.count else { throw failure("unterminated escape") }
+        let byte = bytes[offset]
+        offset += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return UInt32(byte)
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        case UInt8(ascii: "u"):
+            let scalar = UInt32(try hex4())
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u")
+                else { throw failure("lone high surrogate in \\u escape") }
+                offset += 2
+                let low = UInt32(try hex4())
+                guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid low surrogate in \\u escape") }
+                return 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard !(0xDC00...0xDFFF).contains(scalar) else { throw failure("lone low surrogate in \\u escape") }
+            return scalar
+        default:
+            throw failure("invalid escape character")
+        }
+    }
+
+    /// Writes a Unicode scalar value (not a surrogate, ≤ 0x10FFFF) as UTF-8; returns the byte count (1–4).
+    private static func writeUTF8(_ scalar: UInt32, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            target[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            target[0] = UInt8(0xC0 | scalar >> 6)
+            target[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            target[0] = UInt8(0xE0 | scalar >> 12)
+            target[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            target[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
+        default:
+            target[0] = UInt8(0xF0 | scalar >> 18)
+            target[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            target[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            target[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
+        }
     }
 
     // MARK: Scanning
@@ -191,7 +428,7 @@ public struct JSONCursor {
         var escaped = false
         var nonASCII = false
         while true {
-            offset = Self.plainASCIIEnd(bytes, from: offset)
+            offset = JSONByteScan.plainEnd(bytes, from: offset)
             guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
@@ -204,7 +441,11 @@ public struct JSONCursor {
             if byte == UInt8(ascii: "\\") {
                 escaped = true
                 offset += 1
-                try skipEscape()
+                if offset < bytes.count, Self.standsForItself(bytes[offset]) {
+                    offset += 1
+                } else {
+                    _ = try escapedScalar()
+                }
                 continue
             }
             if byte < 0x20 { throw failure("unescaped control character in a string") }
@@ -214,57 +455,10 @@ public struct JSONCursor {
         throw failure("unterminated string")
     }
 
-    /// The offset of the first byte at or after `from` that ends a run of plain string content: `"`, `\`, a control
-    /// character or a non-ASCII byte (or `bytes.count`). Eight bytes at a time; the word tests may stop early (then
-    /// the byte loop goes on) but never miss such a byte.
+    /// Whether the escape `\` + `byte` is `byte` itself (`"`, `\`, `/`).
     @inline(__always)
-    static func plainASCIIEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        guard let base = bytes.baseAddress else { return from }
-        let end = bytes.count
-        var index = from
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while index + 8 <= end {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote)  // a byte equal to '"'
-                | ((backslash &- ones) & ~backslash)  // a byte equal to '\'
-                | ((word &- ones &* 0x20) & ~word)  // a byte below 0x20
-                | word  // a byte at or above 0x80
-            if special & highs != 0 { break }
-            index += 8
-        }
-        while index < end {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-            index += 1
-        }
-        return index
-    }
-
-    /// Validates one escape (cursor after the backslash), as ``JSONParser`` does.
-    private mutating func skipEscape() throws(JSONParseError) {
-        guard offset < bytes.count else { throw failure("unterminated escape") }
-        let byte = bytes[offset]
-        offset += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return
-        case UInt8(ascii: "u"):
-            let first = try hex4()
-            if (0xD800...0xDBFF).contains(first) {
-                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u")
-                else { throw failure("lone high surrogate in \\u escape") }
-                offset += 2
-                guard (0xDC00...0xDFFF).contains(try hex4()) else { throw failure("invalid low surrogate in \\u escape") }
-            } else if (0xDC00...0xDFFF).contains(first) {
-                throw failure("lone low surrogate in \\u escape")
-            }
-        default:
-            throw failure("invalid escape character")
-        }
+    static func standsForItself(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt16 {
@@ -420,21 +614,38 @@ public struct JSONCursor {
 
 /// The member names a ``JSONCursor`` reader is looking for, as UTF-8 bytes; lookup compares bytes, no allocation.
 public struct JSONKeySet: Sendable {
-    private let names: [[UInt8]]
+    /// Every name's bytes, one after another.
+    private let storage: [UInt8]
+    /// Where each name lies in `storage`, in the order given.
+    private let ranges: [Range<Int>]
 
     public init(_ names: [String]) {
-        self.names = names.map { Array($0.utf8) }
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for name in names {
+            let start = storage.count
+            storage.append(contentsOf: name.utf8)
+            ranges.append(start..<storage.count)
+        }
+        self.storage = storage
+        self.ranges = ranges
     }
 
     /// No names: every key is "other".
     public static let none = JSONKeySet([])
 
-    /// The index of `key` (raw bytes without escapes), or `-1`.
+    /// The index of `key` (raw bytes without escapes), or `-1`: names of another length are passed over with one
+    /// comparison, the others compared with `memcmp`.
     func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
-        for (index, name) in names.enumerated() where name.count == key.count {
-            if name.withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return index }
+        guard let keyBytes = key.baseAddress else { return ranges.firstIndex { $0.isEmpty } ?? -1 }
+        return storage.withUnsafeBufferPointer { names in
+            ranges.withUnsafeBufferPointer { ranges in
+                for index in ranges.indices where ranges[index].count == key.count {
+                    if let name = names.baseAddress, memcmp(name + ranges[index].lowerBound, keyBytes, key.count) == 0 { return index }
+                }
+                return -1
+            }
         }
-        return -1
     }
 
     /// The index of a key written with escapes (`"Pid\u004dode"`), decoded first.

@@ -6,36 +6,46 @@ public struct TaskDefinitionRevision: Sendable, Hashable, CustomStringConvertibl
     public var revision: Int
 
     /// Parses a task-definition ARN; `nil` when it is not one (no `:task-definition/`, an empty family, a revision
-    /// that is not a positive integer).
+    /// that is not a positive integer of at most 9 ASCII digits). Reads the ARN's UTF-8 bytes once; the family is
+    /// everything between the first `:task-definition/` and the last `:`.
     public init?(arn: String) {
-        guard arn.hasPrefix("arn:"), let marker = arn.range(of: ":task-definition/") else { return nil }
-        let name = arn[marker.upperBound...]
-        guard let colon = name.lastIndex(of: ":") else { return nil }
-        let family = name[..<colon]
-        let number = name[name.index(after: colon)...]
-        guard !family.isEmpty, !number.isEmpty, number.count <= 9, number.allSatisfy({ $0.isASCII && $0.isNumber }),
-            let revision = Int(number), revision > 0
-        else { return nil }
+        var arn = arn
+        let parsed = arn.withUTF8 { bytes -> (family: String, revision: Int)? in
+            guard bytes.starts(with: Self.arnPrefix), let marker = Self.firstRange(of: Self.marker, in: bytes),
+                let colon = bytes[marker.upperBound...].lastIndex(of: UInt8(ascii: ":")),
+                colon > marker.upperBound
+            else { return nil }
+            let digits = bytes[(colon + 1)...]
+            guard !digits.isEmpty, digits.count <= 9 else { return nil }
+            var revision = 0
+            for byte in digits {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                revision = revision * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            guard revision > 0 else { return nil }
+            return (String(decoding: bytes[marker.upperBound..<colon], as: UTF8.self), revision)
+        }
+        guard let parsed else { return nil }
         self.arn = arn
-        self.family = String(family)
-        self.revision = revision
+        self.family = parsed.family
+        self.revision = parsed.revision
+    }
+
+    private static let arnPrefix = Array("arn:".utf8)
+    private static let marker = Array(":task-definition/".utf8)
+
+    /// The first occurrence of `needle` in `bytes`.
+    private static func firstRange(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let first = needle.first, bytes.count >= needle.count else { return nil }
+        var start = 0
+        while start + needle.count <= bytes.count {
+            guard let candidate = bytes[start...(bytes.count - needle.count)].firstIndex(of: first) else { return nil }
+            if bytes[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate..<(candidate + needle.count) }
+            start = candidate + 1
+        }
+        return nil
     }
 
     /// `family:revision`, as annotations name a revision.
     public var description: String { "\(family):\(revision)" }
-}
-
-extension String {
-    /// The first occurrence of `needle` (stdlib only, no Foundation).
-    fileprivate func range(of needle: String) -> Range<String.Index>? {
-        guard let first = needle.first else { return nil }
-        var start = startIndex
-        while let candidate = self[start...].firstIndex(of: first) {
-            if self[candidate...].starts(with: needle) {
-                return candidate..<index(candidate, offsetBy: needle.count)
-            }
-            start = index(after: candidate)
-        }
-        return nil
-    }
 }

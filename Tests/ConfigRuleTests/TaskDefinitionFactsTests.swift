@@ -93,10 +93,40 @@ struct TaskDefinitionFactsTests {
         var scratch: [UInt8] = []
         let scannedItem = try bytes.withUnsafeBufferPointer { buffer in
             var cursor = JSONCursor(buffer)
-            return try ConfigurationItem.scanAPIItem(&cursor, path: "item", scratch: &scratch)
+            return try ConfigurationItem.scanAPIItem(&cursor, path: { "item" }, scratch: &scratch)
         }
         let parsedItem = try ConfigurationItem(apiItem: try #require(item.objectValue), path: "item")
         #expect(scannedItem == parsedItem)
         #expect(scannedItem?.configuration?.pidMode == .string("host"))
+    }
+
+    @Test("a bad BatchGetResourceConfig item fails the scan with the parsed reader's error, naming the field", arguments: [
+        ("resourceId", JSONValue?.none), ("resourceType", .number("3")), ("configurationItemStatus", .string("")),
+        ("configurationItemCaptureTime", .string("yesterday")), ("resourceId", .null),
+    ])
+    func badAPIItemScan(_ member: String, _ value: JSONValue?) throws {
+        var object = JSONObject([
+            "configurationItemCaptureTime": .number("1705615540.112"), "configurationItemStatus": .string("OK"),
+            "resourceType": .string("AWS::ECS::TaskDefinition"), "resourceId": .string("web"),
+            "configuration": .string(#"{"PidMode":"host"}"#),
+        ])
+        object.members.removeAll { $0.key == member }
+        if let value { object.append(member, value) }
+        let bytes = JSONWriter.serialize(.object(object))
+        var scratch: [UInt8] = []
+        let scanError = bytes.withUnsafeBufferPointer { buffer -> ConfigRuleError? in
+            var cursor = JSONCursor(buffer)
+            do {
+                _ = try ConfigurationItem.scanAPIItem(&cursor, path: { "items[3]" }, scratch: &scratch)
+                return nil
+            } catch {
+                return error as? ConfigRuleError
+            }
+        }
+        var parseError: ConfigRuleError?
+        do { _ = try ConfigurationItem(apiItem: object, path: "items[3]") } catch { parseError = error }
+        let scanned = try #require(scanError, "the scan accepted a bad \(member)")
+        #expect(scanned.message == parseError?.message)
+        #expect(scanned.message.contains("items[3].\(member)"))
     }
 }

@@ -46,15 +46,15 @@ struct JSONCursorTests {
         }
     }
 
-    @Test("the 8-byte word scan: a special byte at every position of a long string is found (accept, reject, decode as the parser)")
+    @Test("the 16-byte scan: a special byte at every position of a long string is found (accept, reject, decode as the parser)")
     func wordScanBoundaries() throws {
         let specials: [[UInt8]] = [
             Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u00e9"#.utf8), [0xC3, 0xA9], [0x01], [0x7F], [0xC3], [0xFF],
             Array(#"\ud83d\ude00"#.utf8), [0x22],
         ]
         for special in specials {
-            for position in 0..<24 {
-                let content = Array(repeating: UInt8(ascii: "a"), count: position) + special + Array(repeating: UInt8(ascii: "b"), count: 24 - position)
+            for position in 0..<40 {
+                let content = Array(repeating: UInt8(ascii: "a"), count: position) + special + Array(repeating: UInt8(ascii: "b"), count: 40 - position)
                 let document = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
                 let parsed = try? JSONParser.parse(document)
                 #expect((cursorError(document) == nil) == (parsed != nil), "\(special) at \(position)")
@@ -67,6 +67,25 @@ struct JSONCursorTests {
                     #expect(decoded == true && buffer == Array(text.utf8), "\(special) at \(position)")
                 }
             }
+        }
+    }
+
+    @Test("decodeString: strings longer than the buffer's room (grown mid-string) decode as the parser, buffer reused")
+    func decodeStringGrowth() throws {
+        // An escaped task definition of ~20 KB, like Config's `configuration` strings, then a short one in the same buffer.
+        let inner = "{\"family\":\"web\",\"pidMode\":\"host\",\"env\":[" + (0..<600).map { "{\"name\":\"K\($0)\",\"value\":\"é\\u00e9😀\"}" }.joined(separator: ",") + "]}"
+        var buffer: [UInt8] = []
+        for text in [inner, "short", String(repeating: "x", count: 9_000), ""] {
+            let document = Array(JSONWriter.serialize(.string(text)))
+            let parsed = try #require(try JSONParser.parse(document).stringValue)
+            let decoded: Bool = try document.withUnsafeBufferPointer { raw in
+                var cursor = JSONCursor(raw)
+                let decoded = try cursor.decodeString(into: &buffer)
+                try cursor.finish()
+                return decoded
+            }
+            #expect(decoded)
+            #expect(buffer == Array(parsed.utf8), "\(text.prefix(40))… (\(text.utf8.count) bytes)")
         }
     }
 

@@ -75,6 +75,19 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("the 16-byte scan: a character to escape at every position of a long string is escaped, the rest copied")
+    func wordScanBoundaries() throws {
+        for special in ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "😀", "/"] {
+            for position in 0..<40 {
+                let input = String(repeating: "a", count: position) + special + String(repeating: "b", count: 40 - position)
+                let written = JSONWriter.serialize(.string(input))
+                #expect(written.allSatisfy { $0 >= 0x20 }, "\(special.unicodeScalars.first!.value) at \(position)")
+                #expect(try JSONParser.parse(written) == .string(input), "\(special.unicodeScalars.first!.value) at \(position)")
+                #expect(written.count == input.utf8.count + 2 + (JSONWriter.quoted(special).utf8.count - 2 - special.utf8.count))
+            }
+        }
+    }
+
     @Test("parse → serialize → parse is the identity on every real payload file (and on embedded JSON strings)")
     func payloadRoundTrip() throws {
         let files = try PayloadFiles.all()
