@@ -1,21 +1,29 @@
 import CJSONScan
 
-/// The byte scans over JSON string content that both the reader and the writer need, sixteen bytes per step
-/// (`CJSONScan`, SSE2). Pure functions of their arguments.
+/// The hot byte loops over JSON string content that the reader and the writer share (`CJSONScan`: sixteen bytes per
+/// step with SSE2). They handle the common bytes (plain ASCII and the escapes that stand for one ASCII byte) and stop
+/// at anything else for the caller to validate. Pure functions of their arguments.
 enum JSONByteScan {
-    /// The offset of the first byte at or after `from` that ends plain string content when reading: `"`, `\`, below
-    /// 0x20, at or above 0x80 (validated as UTF-8 separately); `bytes.count` when none does.
+    /// The offset of the first byte at or after `from` that is not common string content (see the type's
+    /// description), and whether an escape was passed over.
     @inline(__always)
-    static func plainEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        guard let base = bytes.baseAddress, from < bytes.count else { return from }
-        return from + pmr_json_plain_length(base + from, bytes.count - from)
+    static func commonEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (end: Int, escaped: Bool) {
+        guard let base = bytes.baseAddress, from < bytes.count else { return (from, false) }
+        var escaped: Int32 = 0
+        let length = pmr_json_skip_common(base + from, bytes.count - from, &escaped)
+        return (from + length, escaped != 0)
     }
 
-    /// Copies the plain content (see ``plainEnd(_:from:)``) at `source` (`count` bytes) to `target` (`room` bytes)
-    /// and returns its length, at most `room`; bytes after it, up to `room`, may be overwritten.
+    /// Decodes the common string content at `source` (`count` bytes) into `target` (`room` bytes) until a byte that
+    /// is not common or the room is full: how many bytes were read and written. Bytes after the written ones, up to
+    /// `room`, may be overwritten.
     @inline(__always)
-    static func copyPlain(to target: UnsafeMutablePointer<UInt8>, room: Int, from source: UnsafePointer<UInt8>, count: Int) -> Int {
-        pmr_json_copy_plain(target, room, source, count)
+    static func decodeCommon(
+        to target: UnsafeMutablePointer<UInt8>, room: Int, from source: UnsafePointer<UInt8>, count: Int
+    ) -> (read: Int, written: Int) {
+        var consumed = 0
+        let written = pmr_json_decode_common(target, room, source, count, &consumed)
+        return (consumed, written)
     }
 
     /// The offset of the first byte at or after `from` that a JSON string literal must escape (`"`, `\`, below

@@ -289,7 +289,7 @@ public struct JSONCursor {
     /// control characters, until the closing quote (consumed: returns `true`) or until `output` lacks room for more
     /// (returns `false` with `needed` set; the cursor stays after what was decoded).
     ///
-    /// Plain content moves sixteen bytes at a time (``JSONByteScan/copyPlain(to:room:from:count:)``).
+    /// Plain content and the one-byte escapes move sixteen bytes at a time (``JSONByteScan/decodeCommon(to:room:from:count:)``).
     private mutating func decodeContent(
         into output: UnsafeMutableBufferPointer<UInt8>,
         length: inout Int,
@@ -309,9 +309,9 @@ public struct JSONCursor {
             length = written
         }
         while true {
-            let plain = JSONByteScan.copyPlain(to: target + written, room: room - written, from: source + read, count: end - read)
-            read += plain
-            written += plain
+            let common = JSONByteScan.decodeCommon(to: target + written, room: room - written, from: source + read, count: end - read)
+            read += common.read
+            written += common.written
             guard written + 4 <= room else {
                 needed = written + 4
                 return false
@@ -325,13 +325,7 @@ public struct JSONCursor {
             case UInt8(ascii: "\""):
                 read += 1
                 return true
-            case UInt8(ascii: "\\"):
-                if read + 1 < end, Self.standsForItself(source[read + 1]) {  // `\"`, `\\`, `\/`: the common case
-                    target[written] = source[read + 1]
-                    written += 1
-                    read += 2
-                    continue
-                }
+            case UInt8(ascii: "\\"):  // `\u`, or an escape to reject
                 offset = read + 1
                 let scalar = try escapedScalar()
                 read = offset
@@ -428,7 +422,9 @@ public struct JSONCursor {
         var escaped = false
         var nonASCII = false
         while true {
-            offset = JSONByteScan.plainEnd(bytes, from: offset)
+            let common = JSONByteScan.commonEnd(bytes, from: offset)
+            offset = common.end
+            escaped = escaped || common.escaped
             guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
@@ -441,11 +437,7 @@ public struct JSONCursor {
             if byte == UInt8(ascii: "\\") {
                 escaped = true
                 offset += 1
-                if offset < bytes.count, Self.standsForItself(bytes[offset]) {
-                    offset += 1
-                } else {
-                    _ = try escapedScalar()
-                }
+                _ = try escapedScalar()  // `\u`, or an escape to reject
                 continue
             }
             if byte < 0x20 { throw failure("unescaped control character in a string") }
@@ -453,12 +445,6 @@ public struct JSONCursor {
             offset += 1
         }
         throw failure("unterminated string")
-    }
-
-    /// Whether the escape `\` + `byte` is `byte` itself (`"`, `\`, `/`).
-    @inline(__always)
-    static func standsForItself(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt16 {

@@ -1,22 +1,25 @@
-// Byte scans over JSON string content for the Swift `JSON` target: sixteen bytes per step with SSE2 (baseline on
-// x86_64), one at a time elsewhere. Pure functions: they read `count` bytes at `source` and
-// write at most `room` bytes at `target`; nothing else.
+// The hot byte loops over JSON string content for the Swift `JSON` target: sixteen bytes per step with SSE2 (baseline
+// on x86_64), one at a time elsewhere. Each function handles only the common bytes (plain ASCII and the escapes that
+// stand for one ASCII byte: \" \\ \/ \b \f \n \r \t) and stops at anything else, which the Swift caller validates:
+// the closing quote, a \u escape or an invalid one, a control byte, a byte at or above 0x80, the end of the input.
+// Pure functions: they read `count` bytes at `source` and write at most `room` bytes at `target`; nothing else.
 #ifndef CJSONSCAN_H
 #define CJSONSCAN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/// The length of the prefix of `source[0..<count]` that is plain string content when reading JSON: no '"', no '\\',
-/// no byte below 0x20, no byte at or above 0x80 (those are validated as UTF-8 separately).
-size_t pmr_json_plain_length(const uint8_t *source, size_t count);
+/// Skips the common bytes at the start of `source[0..<count]`; returns how many. Sets `*escaped` to 1 when an escape
+/// was among them (it is left alone otherwise).
+size_t pmr_json_skip_common(const uint8_t *source, size_t count, int *escaped);
 
-/// Copies the plain prefix (as `pmr_json_plain_length`) of `source[0..<count]` to `target` and returns its length,
-/// at most `room`. Bytes after the returned length, up to `room`, may be overwritten.
-size_t pmr_json_copy_plain(uint8_t *target, size_t room, const uint8_t *source, size_t count);
+/// Decodes the common bytes at the start of `source[0..<count]` into `target` (escapes resolved) until one is not
+/// common or `room` bytes are written; returns how many bytes were written and sets `*consumed` to how many were read.
+/// Bytes after the written ones, up to `room`, may be overwritten.
+size_t pmr_json_decode_common(uint8_t *target, size_t room, const uint8_t *source, size_t count, size_t *consumed);
 
-/// The length of the prefix of `source[0..<count]` that a JSON string literal can hold unescaped: no '"', no '\\', no
-/// byte below 0x20.
+/// The length of the prefix of `source[0..<count]` that a JSON string literal can hold unescaped: no '"', no '\\',
+/// no byte below 0x20.
 size_t pmr_json_unescaped_length(const uint8_t *source, size_t count);
 
 #endif
