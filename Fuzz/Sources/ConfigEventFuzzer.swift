@@ -80,7 +80,8 @@ enum Harness {
 
     /// The focused scanner agrees with the parser: `JSONCursor` accepts exactly what `JSONParser` accepts, and
     /// `TaskDefinitionFacts.scan(document:)` reads the same facts as `TaskDefinitionFacts(configuration:)` of the
-    /// parsed object (and `nil` for any other parsed value).
+    /// parsed object (and `nil` for any other parsed value), and `decodeString(into:)` decodes a string document as the
+    /// parser does.
     static func checkCursor(_ bytes: [UInt8], document: JSONValue?) {
         let skipped: Bool = bytes.withUnsafeBufferPointer { buffer in
             var cursor = JSONCursor(buffer)
@@ -107,6 +108,23 @@ enum Harness {
         case .success(let facts):
             require(document != nil, "TaskDefinitionFacts.scan accepted what JSONParser rejected")
             require(facts == document?.objectValue.map(TaskDefinitionFacts.init(configuration:)), "scanned facts differ from the parsed object's")
+        }
+        // A string document decodes into the buffer as the parser decodes it (the sweep's `configuration` strings).
+        var buffer: [UInt8] = [0x41]
+        let decoded: Bool? = bytes.withUnsafeBufferPointer { raw in
+            var cursor = JSONCursor(raw)
+            do throws(JSONParseError) {
+                let isString = try cursor.decodeString(into: &buffer)
+                if isString { try cursor.finish() }
+                return isString
+            } catch {
+                return nil
+            }
+        }
+        if case .string(let text)? = document {
+            require(decoded == true && buffer == Array(text.utf8), "decodeString differs from the parser's string")
+        } else {
+            require(decoded != true, "decodeString accepted what JSONParser rejected")
         }
     }
 

@@ -46,7 +46,8 @@ public struct ConfigEvent: Sendable, Equatable {
         self.accountID = object["accountId"]?.stringValue
     }
 
-    /// `invokingEvent` is a JSON string holding an object (an object given directly is accepted as well).
+    /// `invokingEvent` is a JSON string holding an object (an object given directly is accepted as well); the string is
+    /// scanned for what the rule reads (``InvokingEventScan``), not parsed whole.
     private static func invokingEventObject(_ value: JSONValue?) throws(ConfigRuleError) -> JSONObject {
         switch value {
         case nil, .null?:
@@ -54,7 +55,8 @@ public struct ConfigEvent: Sendable, Equatable {
         case .string(let text)?:
             let parsed: JSONValue
             do {
-                parsed = try JSONParser.parse(text)
+                var text = text
+                parsed = try text.withUTF8 { bytes in try InvokingEventScan.scan(bytes) }
             } catch {
                 throw ConfigRuleError.malformed("invokingEvent", "is not a JSON document (\(error))")
             }
