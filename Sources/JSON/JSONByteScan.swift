@@ -26,6 +26,16 @@ enum JSONByteScan {
         return (consumed, written)
     }
 
+    /// The offset after the JSON value at `from` (leading whitespace included) when it is made only of common bytes
+    /// and nested at most `maxDepth` deep, validated; `nil` (nothing decided) for any other value, valid or not.
+    @inline(__always)
+    static func commonValueEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, maxDepth: Int) -> Int? {
+        guard let base = bytes.baseAddress, from < bytes.count, maxDepth >= 0 else { return nil }
+        var end = 0
+        guard pmr_json_skip_value(base + from, bytes.count - from, maxDepth, &end) == 1 else { return nil }
+        return from + end
+    }
+
     /// The offset of the first byte at or after `from` that a JSON string literal must escape (`"`, `\`, below
     /// 0x20); `bytes.count` when none does.
     @inline(__always)

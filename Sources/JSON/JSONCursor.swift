@@ -124,9 +124,21 @@ public struct JSONCursor {
 
     /// Consumes the next value, validating it, without building anything.
     ///
-    /// One loop over the value's tokens, whatever its nesting (the open containers are bits of a 256-bit stack), so a
-    /// skipped member costs a few comparisons besides its string scans.
+    /// A value of common bytes only (ASCII strings with one-byte escapes, numbers, literals, containers) is skipped
+    /// by one C loop (``JSONByteScan/commonValueEnd(_:from:maxDepth:)``); any other value, and every invalid one, by
+    /// ``skipValueChecked()``, which names the error.
     public mutating func skipValue() throws(JSONParseError) {
+        if let end = JSONByteScan.commonValueEnd(bytes, from: offset, maxDepth: JSONParser.maximumDepth - depth) {
+            offset = end
+            afterValue = true
+            return
+        }
+        try skipValueChecked()
+    }
+
+    /// ``skipValue()`` for any value: one loop over the value's tokens, whatever its nesting (the open containers are
+    /// bits of a 256-bit stack), validating each and naming the first error.
+    private mutating func skipValueChecked() throws(JSONParseError) {
         var open = ContainerStack()
         while true {
             // A value is expected.
@@ -189,7 +201,7 @@ public struct JSONCursor {
         offset += 1
     }
 
-    /// The containers ``skipValue()`` has open, innermost last: one bit each (object or array), up to
+    /// The containers ``skipValueChecked()`` has open, innermost last: one bit each (object or array), up to
     /// ``JSONParser/maximumDepth`` of them, with no allocation.
     private struct ContainerStack {
         private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

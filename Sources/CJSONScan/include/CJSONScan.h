@@ -18,6 +18,13 @@ size_t pmr_json_skip_common(const uint8_t *source, size_t count, int *escaped);
 /// Bytes after the written ones, up to `room`, may be overwritten.
 size_t pmr_json_decode_common(uint8_t *target, size_t room, const uint8_t *source, size_t count, size_t *consumed);
 
+/// Skips the one JSON value at the start of `source[0..<count]` (after optional whitespace), validating it, when it is
+/// made only of common bytes: strings of plain ASCII and one-byte escapes, numbers, literals, objects and arrays
+/// nested at most `max_depth` deep. Returns 1 and sets `*end` to the offset after the value; returns 0, having
+/// decided nothing, for anything else (a \u escape, a byte at or above 0x80, deeper nesting, any error or
+/// truncation): the caller then reads the value its own way. Never accepts a value RFC 8259 rejects.
+int pmr_json_skip_value(const uint8_t *source, size_t count, size_t max_depth, size_t *end);
+
 /// The length of the prefix of `source[0..<count]` that a JSON string literal can hold unescaped: no '"', no '\\',
 /// no byte below 0x20.
 size_t pmr_json_unescaped_length(const uint8_t *source, size_t count);
