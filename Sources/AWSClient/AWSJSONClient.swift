@@ -36,7 +36,13 @@ public final class AWSJSONClient {
     /// Blocks until the call succeeds, fails for good, or the deadline leaves no room for another attempt.
     /// - Throws: ``AWSClientError`` with the AWS error code and message of the last attempt.
     public func call(_ operation: String, body: JSONValue, context: CallContext) throws(AWSClientError) -> JSONValue {
-        try send(operation, body: body, context: context) { response, attempt in
+        try call(operation, payload: JSONWriter.serialize(body), context: context)
+    }
+
+    /// Like ``call(_:body:context:)`` with the JSON input already written (a large request built without a
+    /// ``JSONValue`` tree, e.g. 100 evaluations); `payload` must be one JSON object.
+    public func call(_ operation: String, payload: [UInt8], context: CallContext) throws(AWSClientError) -> JSONValue {
+        try send(operation, payload: payload, context: context) { response, attempt in
             Self.parsedObject(response, operation: operation, attempt: attempt)
         }
     }
@@ -44,7 +50,7 @@ public final class AWSJSONClient {
     /// Like ``call(_:body:context:)`` but returns the 2xx reply's raw body (`{}` when empty) for the caller to read
     /// selectively (e.g. with a ``JSONCursor``); the caller validates it.
     public func callReturningBody(_ operation: String, body: JSONValue, context: CallContext) throws(AWSClientError) -> [UInt8] {
-        try send(operation, body: body, context: context) { response, _ in
+        try send(operation, payload: JSONWriter.serialize(body), context: context) { response, _ in
             .success(response.body.isEmpty ? Array("{}".utf8) : response.body)
         }
     }
@@ -52,11 +58,10 @@ public final class AWSJSONClient {
     /// Signs, sends and retries one operation; `read` turns a 2xx reply into the output (or an error for it).
     private func send<Output>(
         _ operation: String,
-        body: JSONValue,
+        payload: [UInt8],
         context: CallContext,
         read: (HTTPResponse, Int) -> Result<Output, AWSClientError>
     ) throws(AWSClientError) -> Output {
-        let payload = JSONWriter.serialize(body)
         let headers = [
             (name: AWSWire.contentTypeHeader, value: AWSWire.jsonContentType),
             (name: AWSWire.targetHeader, value: "\(service.targetPrefix).\(operation)"),

@@ -43,12 +43,15 @@ public final class ConfigService {
         var round = 0
         while true {
             round += 1
-            var request = JSONObject([
-                "Evaluations": .array(pending.map(\.wireValue)),
-                "ResultToken": .string(resultToken),
-            ])
-            if testMode { request.append("TestMode", .bool(true)) }
-            let output = try call(ConfigWire.Operation.putEvaluations, request, context: context)
+            let output: JSONValue
+            do {
+                output = try client.call(
+                    ConfigWire.Operation.putEvaluations, payload: Self.putEvaluationsRequest(pending, resultToken: resultToken, testMode: testMode),
+                    context: context
+                )
+            } catch {
+                throw ConfigRuleError.aws(error)
+            }
             let failed = output["FailedEvaluations"]?.arrayValue ?? []
             if failed.isEmpty { return round }
             pending = Self.matching(failed, in: pending)
@@ -63,6 +66,22 @@ public final class ConfigService {
                 )
             }
         }
+    }
+
+    /// The PutEvaluations request body, written directly (no ``JSONValue`` tree for 100 evaluations).
+    static func putEvaluationsRequest(_ evaluations: [Evaluation], resultToken: String, testMode: Bool) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(64 + resultToken.utf8.count + evaluations.count * 256)
+        body.append(contentsOf: #"{"Evaluations":["#.utf8)
+        for (index, evaluation) in evaluations.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            evaluation.appendWireJSON(to: &body)
+        }
+        body.append(contentsOf: #"],"ResultToken":"#.utf8)
+        JSONWriter.appendString(resultToken, to: &body)
+        if testMode { body.append(contentsOf: #","TestMode":true"#.utf8) }
+        body.append(UInt8(ascii: "}"))
+        return body
     }
 
     /// Our evaluations that Config listed as failed (by resource type and id); all of `pending` when none match.

@@ -25,15 +25,28 @@ public struct Evaluation: Sendable, Equatable {
         self.orderingTimestamp = orderingTimestamp
     }
 
-    /// The `Evaluation` structure of the PutEvaluations request.
+    /// Appends the `Evaluation` structure of the PutEvaluations request as JSON (the one place its wire shape is
+    /// written).
+    func appendWireJSON(to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"ComplianceResourceType":"#.utf8)
+        JSONWriter.appendString(resourceType, to: &output)
+        output.append(contentsOf: #","ComplianceResourceId":"#.utf8)
+        JSONWriter.appendString(resourceID, to: &output)
+        output.append(contentsOf: #","ComplianceType":"#.utf8)
+        JSONWriter.appendString(complianceType.rawValue, to: &output)
+        output.append(contentsOf: #","Annotation":"#.utf8)
+        JSONWriter.appendString(annotation, to: &output)
+        output.append(contentsOf: #","OrderingTimestamp":"#.utf8)
+        JSONWriter.append(orderingTimestamp.epochSecondsJSON, to: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// The `Evaluation` structure of the PutEvaluations request, parsed back from ``appendWireJSON(to:)`` (for tests
+    /// and diagnostics; `.null` if it were not JSON).
     var wireValue: JSONValue {
-        .object(JSONObject([
-            "ComplianceResourceType": .string(resourceType),
-            "ComplianceResourceId": .string(resourceID),
-            "ComplianceType": .string(complianceType.rawValue),
-            "Annotation": .string(annotation),
-            "OrderingTimestamp": orderingTimestamp.epochSecondsJSON,
-        ]))
+        var bytes: [UInt8] = []
+        appendWireJSON(to: &bytes)
+        return (try? JSONParser.parse(bytes)) ?? .null
     }
 
     static let truncationMarker = " [truncated]"
