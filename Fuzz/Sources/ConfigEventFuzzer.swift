@@ -126,6 +126,28 @@ enum Harness {
         } else {
             require(decoded != true, "decodeString accepted what JSONParser rejected")
         }
+        // The object embedded in a string, read escaped, is the decoded string parsed (when the fast reader answers and
+        // only whitespace follows the string, so that the parser's answer is about the same string).
+        let names = TaskDefinitionFacts.Member.allCases.map(\.name)
+        let embedded: Result<[(index: Int, value: JSONValue)]?, JSONParseError> = bytes.withUnsafeBufferPointer { raw in
+            var cursor = JSONCursor(raw)
+            do throws(JSONParseError) {
+                guard let found = try cursor.embeddedObjectMembers(JSONKeySet(names)) else { return .success(nil) }
+                try cursor.finish()
+                return .success(found)
+            } catch {
+                return .failure(error)
+            }
+        }
+        if case .success(let found?) = embedded {
+            let inner: JSONValue? = document?.stringValue.flatMap { try? JSONParser.parse($0) }
+            let expected = inner?.objectValue?.members.compactMap { member in
+                names.firstIndex(of: member.key).map { (index: $0, value: member.value) }
+            }
+            require(expected.map { $0.elementsEqual(found) { $0.index == $1.index && $0.value == $1.value } } == true,
+                    "embeddedObjectMembers differs from the decoded string parsed")
+        }
+    }
     }
 
     // MARK: - Event → rule

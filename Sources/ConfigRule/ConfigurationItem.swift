@@ -96,8 +96,7 @@ public struct ConfigurationItem: Sendable, Equatable {
             case 7:
                 switch try cursor.peekKind() {
                 case .string:
-                    _ = try cursor.decodeString(into: &scratch)
-                    configuration = try scanConfiguration(scratch, path: path)
+                    configuration = try scanConfigurationString(&cursor, path: path, scratch: &scratch)
                 case .object:
                     configuration = try TaskDefinitionFacts.scan(&cursor)
                 default:
@@ -121,6 +120,22 @@ public struct ConfigurationItem: Sendable, Equatable {
         let values = [type, id, name, status, captureTime, arn, region]
         let object = JSONObject(zip(apiMembers, values).compactMap { name, value in value.map { JSONObject.Member(key: name, value: $0) } })
         return try ConfigurationItem(object, path: path(), configuration: configuration)
+    }
+
+    /// The facts of an API item's `configuration` string at `cursor`: read from the escaped text in one pass when it
+    /// holds only common bytes (``JSONCursor/embeddedObjectMembers(_:)``), else decoded into `scratch` and scanned.
+    private static func scanConfigurationString(
+        _ cursor: inout JSONCursor, path: () -> String, scratch: inout [UInt8]
+    ) throws -> TaskDefinitionFacts? {
+        let members: [(index: Int, value: JSONValue)]?
+        do {
+            members = try cursor.embeddedObjectMembers(TaskDefinitionFacts.Member.keySet)
+        } catch {
+            throw ConfigRuleError.malformed("\(path()).configuration", "is not a JSON document: \(error)")
+        }
+        if let members { return TaskDefinitionFacts(members: members) }
+        _ = try cursor.decodeString(into: &scratch)
+        return try scanConfiguration(scratch, path: path)
     }
 
     /// The facts of an API item's `configuration` JSON text (`path` names the item in an error).

@@ -107,6 +107,16 @@ public struct TaskDefinitionFacts: Sendable, Equatable {
         )
     }
 
+    /// The facts from the members a reader found, each as its index in ``Member/keySet`` and its value, in document
+    /// order (a repeated member: the last one wins, as in ``JSONObject``).
+    init(members found: [(index: Int, value: JSONValue)]) {
+        var values = MemberValues()
+        for (index, value) in found {
+            if let member = Member(rawValue: index) { values[member] = value }
+        }
+        self.init(members: values)
+    }
+
     /// The facts of a parsed configuration object (a change notification's `configuration`).
     public init(configuration: JSONObject) {
         var values = MemberValues()

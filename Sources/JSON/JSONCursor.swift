@@ -16,9 +16,9 @@ import Darwin
 /// input: every problem is a ``JSONParseError`` with its byte offset. Each value must be consumed (skipped, read or
 /// entered and left) before the next member or element is asked for. The bytes must outlive the cursor.
 public struct JSONCursor {
-    private let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next unread byte.
-    public private(set) var offset = 0
+    public internal(set) var offset = 0
     private var depth = 0
     /// Inside a container: a value was read, so the next token is `,` or the closing bracket.
     private var afterValue = false
@@ -507,7 +507,7 @@ public struct JSONCursor {
         offset += count
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0A, 0x0D: offset += 1

@@ -25,6 +25,22 @@ size_t pmr_json_decode_common(uint8_t *target, size_t room, const uint8_t *sourc
 /// truncation): the caller then reads the value its own way. Never accepts a value RFC 8259 rejects.
 int pmr_json_skip_value(const uint8_t *source, size_t count, size_t max_depth, size_t *end);
 
+/// One top-level member of an embedded object (see `pmr_json_embedded_object`): offsets into the string content, the
+/// key from its escaped opening quote to after its escaped closing quote, the value from its first to after its last
+/// byte, both still escaped.
+typedef struct {
+    size_t key_start, key_end, value_start, value_end;
+} pmr_json_member;
+
+/// Reads string content `source[0..<count]` (after a JSON string's opening quote) whose decoded text is one JSON
+/// object (Config's `configuration` string in an API reply) without decoding it: validates that object, nested at most
+/// `max_depth` deep, and the closing quote after it, and records its top-level members. Handles the common case only:
+/// every byte ASCII, no `\u` escape at either level, no more than `capacity` members. Returns the member count and
+/// sets `*end` to the offset after the closing quote; returns -1, having decided nothing, for anything else (the
+/// caller then decodes the string and reads it its own way). Never accepts text a decode-then-parse would reject.
+int pmr_json_embedded_object(const uint8_t *source, size_t count, size_t max_depth, pmr_json_member *members, int capacity,
+                             size_t *end);
+
 /// The length of the prefix of `source[0..<count]` that a JSON string literal can hold unescaped: no '"', no '\\',
 /// no byte below 0x20.
 size_t pmr_json_unescaped_length(const uint8_t *source, size_t count);
