@@ -148,7 +148,6 @@ enum Harness {
                     "embeddedObjectMembers differs from the decoded string parsed")
         }
     }
-    }
 
     // MARK: - Event → rule
 
