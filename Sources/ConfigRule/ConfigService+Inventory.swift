@@ -35,17 +35,19 @@ extension ConfigService {
         if let nextToken { request.append("nextToken", .string(nextToken)) }
         return try readPage(
             ConfigWire.Operation.listDiscoveredResources, request, items: "resourceIdentifiers", token: "nextToken",
-            keyPath: [], keyMembers: Self.listKeyMembers, missing: "an identifier without resourceType/resourceId",
+            readKey: { cursor throws(JSONParseError) in try Self.readTypeAndID(&cursor, Self.listKeyMembers) },
+            missing: "an identifier without resourceType/resourceId",
             context: context
         )
     }
 
     private static let listKeyMembers = JSONKeySet(["resourceType", "resourceId"])
-    private static let resultKeyPath = [JSONKeySet(["EvaluationResultIdentifier"]), JSONKeySet(["EvaluationResultQualifier"])]
+    private static let resultIdentifier = JSONKeySet(["EvaluationResultIdentifier"])
+    private static let resultQualifier = JSONKeySet(["EvaluationResultQualifier"])
     private static let resultKeyMembers = JSONKeySet(["ResourceType", "ResourceId"])
 
-    /// Calls a paged operation and reads its reply with a ``JSONCursor``: the keys of the `items` array (each found
-    /// under `keyPath`, type and id named by `keyMembers`) and the `token` member. Nothing else is built.
+    /// Calls a paged operation and reads its reply with a ``JSONCursor``: the keys of the `items` array (each read by
+    /// `readKey`) and the `token` member. Nothing else is built.
     /// - Throws: ``ConfigRuleError`` `.awsCallFailed` for a failed call, a reply that is not a JSON object, or an item
     ///   without a string type and id (`missing` says what).
     private func readPage(
@@ -53,8 +55,7 @@ extension ConfigService {
         _ request: JSONObject,
         items: String,
         token: String,
-        keyPath: [JSONKeySet],
-        keyMembers: JSONKeySet,
+        readKey: (inout JSONCursor) throws(JSONParseError) -> ResourceKey?,
         missing: String,
         context: CallContext
     ) throws(ConfigRuleError) -> ResourcePage {
@@ -72,7 +73,7 @@ extension ConfigService {
                 page.keys = []
                 try cursor.enterArray()
                 while try cursor.nextElement() {
-                    guard let key = try Self.readKey(&cursor, path: keyPath[...], members: keyMembers) else {
+                    guard let key = try readKey(&cursor) else {
                         throw ConfigRuleError(.awsCallFailed, "\(operation) returned \(missing)")
                     }
                     page.keys.append(key)
@@ -115,28 +116,55 @@ extension ConfigService {
         }
     }
 
-    /// The resource key of the object at `cursor`, found by descending `path` (the last member of each name wins,
-    /// as in ``JSONObject``); `nil` when a level is not an object or type/id are not strings.
-    private static func readKey(_ cursor: inout JSONCursor, path: ArraySlice<JSONKeySet>, members: JSONKeySet) throws(JSONParseError) -> ResourceKey? {
+    /// The resource key of the object at `cursor`: its members named by `names` (type, then id; the last member of
+    /// each name wins, as in ``JSONObject``); `nil` when it is not an object or type and id are not both strings. The
+    /// task-definition type is the one shared string, not a new copy per key.
+    private static func readTypeAndID(_ cursor: inout JSONCursor, _ names: JSONKeySet) throws(JSONParseError) -> ResourceKey? {
         guard try cursor.peekKind() == .object else {
             try cursor.skipValue()
             return nil
         }
         try cursor.enterObject()
-        var nested: ResourceKey?
         var type: String?
         var id: String?
-        while let member = try cursor.nextMember(path.first ?? members) {
-            switch (path.isEmpty, member) {
-            case (false, 0): nested = try readKey(&cursor, path: path.dropFirst(), members: members)
-            case (true, 0): type = try cursor.value().stringValue
-            case (true, 1): id = try cursor.value().stringValue
+        while let member = try cursor.nextMember(names) {
+            switch member {
+            case 0: type = try cursor.string(reusing: ConfigWire.taskDefinitionResourceType)
+            case 1: id = try cursor.string()
             default: try cursor.skipValue()
             }
         }
-        guard path.isEmpty else { return nested }
         guard let type, let id else { return nil }
         return ResourceKey(resourceType: type, resourceID: id)
+    }
+
+    /// The resource key of an `EvaluationResults` element: `EvaluationResultIdentifier.EvaluationResultQualifier`'s
+    /// `ResourceType` and `ResourceId`; `nil` when a level is missing or not an object.
+    private static func readResultKey(_ cursor: inout JSONCursor) throws(JSONParseError) -> ResourceKey? {
+        try readMember(&cursor, resultIdentifier) { identifier throws(JSONParseError) in
+            try readMember(&identifier, resultQualifier) { qualifier throws(JSONParseError) in
+                try readTypeAndID(&qualifier, resultKeyMembers)
+            }
+        }
+    }
+
+    /// What `read` makes of the member named by `name` (a one-name set) of the object at `cursor`, the last such
+    /// member winning; `nil` when the value is not an object or has no such member.
+    private static func readMember(
+        _ cursor: inout JSONCursor,
+        _ name: JSONKeySet,
+        _ read: (inout JSONCursor) throws(JSONParseError) -> ResourceKey?
+    ) throws(JSONParseError) -> ResourceKey? {
+        guard try cursor.peekKind() == .object else {
+            try cursor.skipValue()
+            return nil
+        }
+        try cursor.enterObject()
+        var found: ResourceKey?
+        while let member = try cursor.nextMember(name) {
+            if member == 0 { found = try read(&cursor) } else { try cursor.skipValue() }
+        }
+        return found
     }
 
     /// The current configuration items of `keys` (≤ 100) via BatchGetResourceConfig, each read once from the reply's
@@ -228,7 +256,8 @@ extension ConfigService {
         if let nextToken { request.append("NextToken", .string(nextToken)) }
         return try readPage(
             ConfigWire.Operation.getComplianceDetailsByConfigRule, request, items: "EvaluationResults", token: "NextToken",
-            keyPath: Self.resultKeyPath, keyMembers: Self.resultKeyMembers, missing: "a result without ResourceType/ResourceId",
+            readKey: { cursor throws(JSONParseError) in try Self.readResultKey(&cursor) },
+            missing: "a result without ResourceType/ResourceId",
             context: context
         )
     }

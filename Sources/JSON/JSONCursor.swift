@@ -264,6 +264,26 @@ public struct JSONCursor {
         }
     }
 
+    /// Consumes the next value and returns it when it is a string (`nil` for any other value). When its bytes are
+    /// `known`'s, `known` itself is returned: a value read again and again shares one string instead of a copy each.
+    public mutating func string(reusing known: String? = nil) throws(JSONParseError) -> String? {
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
+            try skipValue()
+            return nil
+        }
+        let start = offset
+        if try !skipString() {
+            let content = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)])
+            if var known, known.withUTF8({ $0.elementsEqual(content) }) { return known }
+            return String(decoding: content, as: UTF8.self)
+        }
+        var buffer: [UInt8] = []
+        offset = start
+        _ = try decodeString(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// When the next value is a string: consumes it and replaces `buffer`'s content with its decoded UTF-8 bytes
     /// (escapes resolved), returning `true`. Otherwise consumes nothing and returns `false`.
     ///

@@ -89,6 +89,21 @@ struct JSONCursorTests {
         }
     }
 
+    @Test("string(reusing:): a string value as the parser reads it, any other value consumed as nil", arguments: [
+        #""AWS::ECS::TaskDefinition""#, #""AWS::ECS::Task\u0044efinition""#, #""AWS::ECS::TaskDefinitionX""#, #""""#,
+        #""\"q\"""#, "\"é\"", "42", "null", "[1,{\"a\":\"b\"}]", "{}",
+    ])
+    func stringReusing(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let read: String? = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var cursor = JSONCursor(buffer)
+            let value = try cursor.string(reusing: "AWS::ECS::TaskDefinition")
+            try cursor.finish()
+            return value
+        }
+        #expect(read == (try JSONParser.parse(bytes)).stringValue)
+    }
+
     @Test("nesting: 256 levels accepted, 257 rejected, like the parser")
     func depthLimit() {
         let at = Array((String(repeating: "[", count: 256) + String(repeating: "]", count: 256)).utf8)
