@@ -28,6 +28,7 @@ extension JSONCursor {
             )
             guard count >= 0 else { return nil }
             var found: [(index: Int, value: JSONValue)] = []
+            found.reserveCapacity(8)
             for member in members[0..<Int(count)] {
                 let index: Int
                 do throws(JSONParseError) {
@@ -56,8 +57,18 @@ extension JSONCursor {
         return Array(key.utf8).withUnsafeBufferPointer { names.index(of: $0) }
     }
 
-    /// The value of the embedded JSON text in `range`: the text decoded one level, then parsed.
+    /// The value of the embedded JSON text in `range` (validated by the scan): a string without escapes or a number
+    /// straight from its bytes, anything else decoded one level, then parsed.
     private static func embeddedValue(_ content: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(JSONParseError) -> JSONValue {
-        try JSONParser.parse(JSONCursor.unescaped(UnsafeBufferPointer(rebasing: content[range])))
+        let text = UnsafeBufferPointer(rebasing: content[range])
+        let backslash = UInt8(ascii: "\\")
+        if text.count >= 4, text[0] == backslash, text[text.count - 2] == backslash {
+            // `\"…\"`: a string; its content is its bytes when no other backslash is in it.
+            let inner = UnsafeBufferPointer(rebasing: text[2..<(text.count - 2)])
+            if !inner.contains(backslash) { return .string(String(decoding: inner, as: UTF8.self)) }
+        } else if let first = text.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+            return .number(String(decoding: text, as: UTF8.self))  // numbers are plain ASCII, validated by the scan
+        }
+        return try JSONParser.parse(JSONCursor.unescaped(text))
     }
 }

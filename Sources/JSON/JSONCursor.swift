@@ -275,7 +275,14 @@ public struct JSONCursor {
         let start = offset
         if try !skipString() {
             let content = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)])
-            if var known, known.withUTF8({ $0.elementsEqual(content) }) { return known }
+            if var known, known.utf8.count == content.count,
+                known.withUTF8({ knownBytes in
+                    guard let knownStart = knownBytes.baseAddress, let contentStart = content.baseAddress else { return true }  // both empty
+                    return memcmp(knownStart, contentStart, content.count) == 0
+                })
+            {
+                return known
+            }
             return String(decoding: content, as: UTF8.self)
         }
         var buffer: [UInt8] = []
