@@ -34,6 +34,8 @@ static inline int peek_embedded(const uint8_t *source, size_t count, size_t inde
 }
 
 static inline size_t skip_embedded_whitespace(const uint8_t *source, size_t count, size_t index) {
+    // Compact JSON, the usual case: the next byte is a token's, plain and not a space.
+    if (index < count && source[index] != ' ' && source[index] != '\\') return index;
     for (;;) {
         size_t next = index;
         int byte = embedded_byte(source, count, &next);
@@ -44,7 +46,7 @@ static inline size_t skip_embedded_whitespace(const uint8_t *source, size_t coun
 
 // An embedded string at `index` (on its escaped opening quote): the offset after its escaped closing quote, or 0.
 // Its own escapes must be the one-byte ones (an embedded \\ then one of " \\ / b f n r t).
-static inline size_t skip_embedded_string(const uint8_t *source, size_t count, size_t index) {
+static inline __attribute__((always_inline)) size_t skip_embedded_string(const uint8_t *source, size_t count, size_t index) {
     index += 2;  // \"
     for (;;) {
         index += plain_length(source + index, count - index);
