@@ -99,4 +99,31 @@ static inline size_t skip_literal(const uint8_t *source, size_t count, size_t in
     return index + length;
 }
 
+// A number or literal (`true`, `false`, `null`) at `index`, whose first byte is `byte`: the offset after it, or 0.
+static inline size_t skip_scalar(const uint8_t *source, size_t count, size_t index, int byte) {
+    if (byte == '-' || (byte >= '0' && byte <= '9')) return skip_number(source, count, index);
+    if (byte == 't') return skip_literal(source, count, index, "true", 4);
+    if (byte == 'f') return skip_literal(source, count, index, "false", 5);
+    if (byte == 'n') return skip_literal(source, count, index, "null", 4);
+    return 0;
+}
+
+// The containers a value reader has open, innermost last: one bit each (1 = object, 0 = array), up to 256.
+typedef struct {
+    uint64_t objects[4];
+    size_t depth;
+} container_stack;
+
+static inline void push_container(container_stack *open, int object) {
+    uint64_t bit = (uint64_t)1 << (open->depth & 63);
+    uint64_t *word = &open->objects[open->depth >> 6];
+    *word = object ? (*word | bit) : (*word & ~bit);
+    open->depth++;
+}
+
+// Whether the innermost open container (there must be one) is an object.
+static inline int innermost_is_object(const container_stack *open) {
+    return (open->objects[(open->depth - 1) >> 6] >> ((open->depth - 1) & 63)) & 1;
+}
+
 #endif

@@ -61,10 +61,25 @@ static inline __attribute__((always_inline)) size_t skip_embedded_string(const u
     }
 }
 
+// A member's key and its ':' at `index` (after whitespace): the offset after the ':', or 0. Records the key's range in
+// `member` unless it is null.
+static inline size_t read_embedded_key(const uint8_t *source, size_t count, size_t index, pmr_json_member *member) {
+    index = skip_embedded_whitespace(source, count, index);
+    if (peek_embedded(source, count, index) != '"') return 0;
+    size_t key = index;
+    if (!(index = skip_embedded_string(source, count, index))) return 0;
+    if (member) {
+        member->key_start = key;
+        member->key_end = index;
+    }
+    index = skip_embedded_whitespace(source, count, index);
+    if (peek_embedded(source, count, index) != ':') return 0;
+    return index + 1;
+}
+
 int pmr_json_embedded_object(const uint8_t *source, size_t count, size_t max_depth, pmr_json_member *members, int capacity,
                              size_t *end) {
-    uint64_t objects[4] = {0, 0, 0, 0};  // one bit per open container: 1 = object, 0 = array
-    size_t depth = 0;
+    container_stack open = {{0, 0, 0, 0}, 0};
     int found = 0;
     size_t value_start = 0;  // of the top-level member being read
     size_t index = skip_embedded_whitespace(source, count, 0);
@@ -73,85 +88,57 @@ int pmr_json_embedded_object(const uint8_t *source, size_t count, size_t max_dep
     for (;;) {
         // A value is expected.
         index = skip_embedded_whitespace(source, count, index);
-        if (depth == 1) value_start = index;
+        if (open.depth == 1) value_start = index;
         int byte = peek_embedded(source, count, index);
         size_t next = 0;
         if (byte == '{' || byte == '[') {
             int object = byte == '{';
-            if (depth >= max_depth) return -1;
+            if (open.depth >= max_depth || (object && open.depth == 0 && found == capacity)) return -1;
             index = skip_embedded_whitespace(source, count, index + 1);
             if (peek_embedded(source, count, index) == (object ? '}' : ']')) {
                 next = index + 1;  // empty: a complete value
             } else {
-                uint64_t bit = (uint64_t)1 << (depth & 63);
-                objects[depth >> 6] = object ? (objects[depth >> 6] | bit) : (objects[depth >> 6] & ~bit);
-                depth++;
-                if (object) {  // the first key and its ':'
-                    if (peek_embedded(source, count, index) != '"') return -1;
-                    size_t key = index;
-                    if (!(index = skip_embedded_string(source, count, index))) return -1;
-                    if (depth == 1) {
-                        if (found == capacity) return -1;
-                        members[found].key_start = key;
-                        members[found].key_end = index;
-                    }
-                    index = skip_embedded_whitespace(source, count, index);
-                    if (peek_embedded(source, count, index) != ':') return -1;
-                    index++;
+                push_container(&open, object);
+                if (object && !(index = read_embedded_key(source, count, index, open.depth == 1 ? &members[found] : 0))) {
+                    return -1;  // the first key
                 }
                 continue;
             }
         } else if (byte == '"') {
             next = skip_embedded_string(source, count, index);
-        } else if (byte == '-' || (byte >= '0' && byte <= '9')) {
-            next = skip_number(source, count, index);  // numbers are plain ASCII
-        } else if (byte == 't') {
-            next = skip_literal(source, count, index, "true", 4);
-        } else if (byte == 'f') {
-            next = skip_literal(source, count, index, "false", 5);
-        } else if (byte == 'n') {
-            next = skip_literal(source, count, index, "null", 4);
+        } else if (byte >= 0) {
+            next = skip_scalar(source, count, index, byte);  // numbers and literals are plain ASCII
         }
         if (!next) return -1;
         index = next;
-        if (depth == 1) {
+        if (open.depth == 1) {
             members[found].value_start = value_start;
             members[found].value_end = index;
             found++;
         }
         // A value is complete: close containers until one goes on with ','.
         for (;;) {
-            if (depth == 0) {
+            if (open.depth == 0) {
                 // The document is complete: only whitespace, then the string's closing quote.
                 index = skip_embedded_whitespace(source, count, index);
                 if (index >= count || source[index] != '"') return -1;
                 *end = index + 1;
                 return found;
             }
-            int object = (objects[(depth - 1) >> 6] >> ((depth - 1) & 63)) & 1;
+            int object = innermost_is_object(&open);
             index = skip_embedded_whitespace(source, count, index);
             byte = peek_embedded(source, count, index);
             if (byte == ',') {
-                index++;
-                if (object) {
-                    index = skip_embedded_whitespace(source, count, index);
-                    if (peek_embedded(source, count, index) != '"') return -1;
-                    size_t key = index;
-                    if (!(index = skip_embedded_string(source, count, index))) return -1;
-                    if (depth == 1) {
-                        if (found == capacity) return -1;
-                        members[found].key_start = key;
-                        members[found].key_end = index;
-                    }
-                    index = skip_embedded_whitespace(source, count, index);
-                    if (peek_embedded(source, count, index) != ':') return -1;
-                    index++;
+                if (object && open.depth == 1 && found == capacity) return -1;
+                if (object && !(index = read_embedded_key(source, count, index + 1, open.depth == 1 ? &members[found] : 0))) {
+                    return -1;
                 }
+                if (!object) index++;
                 break;
             }
             if (byte != (object ? '}' : ']')) return -1;
             index++;
-            if (--depth == 1) {  // a top-level member's container value is complete
+            if (--open.depth == 1) {  // a top-level member's container value is complete
                 members[found].value_start = value_start;
                 members[found].value_end = index;
                 found++;
