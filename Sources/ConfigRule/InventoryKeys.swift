@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The set of resources the periodic sweep has listed, kept compactly for its clean-up (rule-semantics §4 step 4):
 /// every key once, as its UTF-8 bytes in one growing byte arena, found through an open-addressing table of arena
 /// offsets. About (id length + 6) bytes per key (a 13-character id: ~19 bytes; 250 000 keys: ~5 MB), instead of two
@@ -24,30 +30,32 @@ struct InventoryKeys {
     /// Adds `key`. - Returns: `false` when it was already there (or cannot be stored: over 65 535 bytes).
     @discardableResult
     mutating func insert(_ key: ResourceKey) -> Bool {
-        let bytes = encoded(key)
-        guard bytes.count <= Int(UInt16.max), arena.count + bytes.count + 2 < Int(UInt32.max) else { return false }
-        if (count + 1) * 2 > slots.count { grow() }
-        var slot = Self.hash(bytes) & (slots.count - 1)
-        while slots[slot] != 0 {
-            if matches(slots[slot], bytes) { return false }
-            slot = (slot + 1) & (slots.count - 1)
+        withEncoded(key) { bytes in
+            guard bytes.count <= Int(UInt16.max), arena.count + bytes.count + 2 < Int(UInt32.max) else { return false }
+            if (count + 1) * 2 > slots.count { grow() }
+            var slot = Self.hash(bytes) & (slots.count - 1)
+            while slots[slot] != 0 {
+                if matches(slots[slot], bytes) { return false }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            slots[slot] = UInt32(arena.count + 1)
+            arena.append(UInt8(bytes.count & 0xFF))
+            arena.append(UInt8(bytes.count >> 8))
+            arena.append(contentsOf: bytes)
+            count += 1
+            return true
         }
-        slots[slot] = UInt32(arena.count + 1)
-        arena.append(UInt8(bytes.count & 0xFF))
-        arena.append(UInt8(bytes.count >> 8))
-        arena.append(contentsOf: bytes)
-        count += 1
-        return true
     }
 
     func contains(_ key: ResourceKey) -> Bool {
-        let bytes = encoded(key)
-        var slot = Self.hash(bytes) & (slots.count - 1)
-        while slots[slot] != 0 {
-            if matches(slots[slot], bytes) { return true }
-            slot = (slot + 1) & (slots.count - 1)
+        withEncoded(key) { bytes in
+            var slot = Self.hash(bytes) & (slots.count - 1)
+            while slots[slot] != 0 {
+                if matches(slots[slot], bytes) { return true }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            return false
         }
-        return false
     }
 
     /// Calls `body` with every key, in the order they were inserted.
@@ -67,10 +75,16 @@ struct InventoryKeys {
     /// The marker of a key of another type than `primaryType` (a byte UTF-8 text never starts with).
     private static let typedMarker: UInt8 = 0xFF
 
-    private func encoded(_ key: ResourceKey) -> [UInt8] {
-        guard key.resourceType != primaryType else { return Array(key.resourceID.utf8) }
-        let type = Array(key.resourceType.utf8)
-        return [Self.typedMarker, UInt8(type.count & 0xFF), UInt8((type.count >> 8) & 0xFF)] + type + Array(key.resourceID.utf8)
+    /// Calls `body` with the stored form of `key`: the id's own UTF-8 bytes for `primaryType` (no copy), else the
+    /// marked form.
+    private func withEncoded<Result>(_ key: ResourceKey, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        guard key.resourceType == primaryType else {
+            let type = Array(key.resourceType.utf8)
+            let marked = [Self.typedMarker, UInt8(type.count & 0xFF), UInt8((type.count >> 8) & 0xFF)] + type + Array(key.resourceID.utf8)
+            return marked.withUnsafeBufferPointer(body)
+        }
+        var id = key.resourceID
+        return id.withUTF8(body)
     }
 
     private func decoded(_ bytes: ArraySlice<UInt8>) -> ResourceKey {
@@ -86,11 +100,14 @@ struct InventoryKeys {
         )
     }
 
-    private func matches(_ stored: UInt32, _ bytes: [UInt8]) -> Bool {
+    private func matches(_ stored: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = Int(stored) - 1
         let length = Int(arena[start]) | Int(arena[start + 1]) << 8
         guard length == bytes.count else { return false }
-        return arena[(start + 2)..<(start + 2 + length)].elementsEqual(bytes)
+        return arena.withUnsafeBufferPointer { arena in
+            guard let stored = arena.baseAddress, let candidate = bytes.baseAddress else { return true }  // both empty
+            return memcmp(stored + start + 2, candidate, length) == 0
+        }
     }
 
     private mutating func grow() {
