@@ -30,7 +30,7 @@ struct InventoryKeys {
     /// Adds `key`. - Returns: `false` when it was already there (or cannot be stored: over 65 535 bytes).
     @discardableResult
     mutating func insert(_ key: ResourceKey) -> Bool {
-        withEncoded(key) { bytes in
+        Self.withEncoded(key, primaryType: primaryType) { bytes in
             guard bytes.count <= Int(UInt16.max), arena.count + bytes.count + 2 < Int(UInt32.max) else { return false }
             if (count + 1) * 2 > slots.count { grow() }
             var slot = Self.hash(bytes) & (slots.count - 1)
@@ -48,7 +48,7 @@ struct InventoryKeys {
     }
 
     func contains(_ key: ResourceKey) -> Bool {
-        withEncoded(key) { bytes in
+        Self.withEncoded(key, primaryType: primaryType) { bytes in
             var slot = Self.hash(bytes) & (slots.count - 1)
             while slots[slot] != 0 {
                 if matches(slots[slot], bytes) { return true }
@@ -77,10 +77,14 @@ struct InventoryKeys {
 
     /// Calls `body` with the stored form of `key`: the id's own UTF-8 bytes for `primaryType` (no copy), else the
     /// marked form.
-    private func withEncoded<Result>(_ key: ResourceKey, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    /// Static, so that no copy of the set (and of its arena) is alive while `body` inserts: that would make every
+    /// insert copy the whole arena.
+    private static func withEncoded<Result>(
+        _ key: ResourceKey, primaryType: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         guard key.resourceType == primaryType else {
             let type = Array(key.resourceType.utf8)
-            let marked = [Self.typedMarker, UInt8(type.count & 0xFF), UInt8((type.count >> 8) & 0xFF)] + type + Array(key.resourceID.utf8)
+            let marked = [typedMarker, UInt8(type.count & 0xFF), UInt8((type.count >> 8) & 0xFF)] + type + Array(key.resourceID.utf8)
             return marked.withUnsafeBufferPointer(body)
         }
         var id = key.resourceID
