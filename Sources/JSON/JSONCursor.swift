@@ -50,7 +50,7 @@ public struct JSONCursor {
     public mutating func nextMember(_ names: JSONKeySet) throws(JSONParseError) -> Int? {
         guard let key = try nextKey() else { return nil }
         let text = UnsafeBufferPointer(rebasing: bytes[key.bytes])
-        return key.escaped ? names.index(ofEscaped: text) : names.index(of: text)
+        return key.escaped ? try names.index(ofEscaped: text) : names.index(of: text)
     }
 
     /// Reads the next member's key and `:` (see ``nextMember(_:)``): the key's content bytes and whether they hold an
@@ -576,64 +576,21 @@ public struct JSONCursor {
         }
     }
 
-    /// The decoded form of already validated string content (escapes resolved, `\u` as UTF-8): runs without a
-    /// backslash are copied whole; the result is never longer than the content.
-    static func unescaped(_ content: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        guard let source = content.baseAddress, !content.isEmpty else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: content.count) { output, written in
-            written = output.baseAddress.map { unescape(source, count: content.count, into: $0) } ?? 0
+    /// The decoded form of string content (escapes resolved, `\u` as UTF-8), read by ``decodeString(into:)`` as if
+    /// it stood between quotes: the one decoder of the reader, for the rare escaped key or embedded value.
+    /// - Throws: ``JSONParseError`` when the content is not valid string content.
+    static func unescaped(_ content: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> [UInt8] {
+        var quoted: [UInt8] = []
+        quoted.reserveCapacity(content.count + 2)
+        quoted.append(UInt8(ascii: "\""))
+        quoted.append(contentsOf: content)
+        quoted.append(UInt8(ascii: "\""))
+        var decoded: [UInt8] = []
+        try quoted.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var cursor = JSONCursor(buffer)
+            _ = try cursor.decodeString(into: &decoded)
         }
-    }
-
-    /// Writes the decoded bytes of `count` validated content bytes at `source` to `target` (room for `count` bytes:
-    /// the output is never longer); returns how many were written.
-    private static func unescape(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
-        var index = 0
-        var length = 0
-        while index < count {
-            let byte = source[index]
-            if byte != UInt8(ascii: "\\") {
-                target[length] = byte
-                length += 1
-                index += 1
-                continue
-            }
-            guard index + 1 < count else { break }
-            let escape = source[index + 1]
-            index += 2
-            var decoded: UInt8
-            switch escape {
-            case UInt8(ascii: "b"): decoded = 0x08
-            case UInt8(ascii: "f"): decoded = 0x0C
-            case UInt8(ascii: "n"): decoded = 0x0A
-            case UInt8(ascii: "r"): decoded = 0x0D
-            case UInt8(ascii: "t"): decoded = 0x09
-            case UInt8(ascii: "u"):
-                var scalarValue = hex4(source, at: index, count: count)
-                index += 4
-                if (0xD800...0xDBFF).contains(scalarValue) {
-                    scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (hex4(source, at: index + 2, count: count) &- 0xDC00)
-                    index += 6
-                }
-                if let encoded = UTF8.encode(Unicode.Scalar(scalarValue) ?? "\u{FFFD}") {
-                    for unit in encoded where length < count {
-                        target[length] = unit
-                        length += 1
-                    }
-                }
-                continue
-            default: decoded = escape  // " \\ /
-            }
-            target[length] = decoded
-            length += 1
-        }
-        return length
-    }
-
-    private static func hex4(_ source: UnsafePointer<UInt8>, at position: Int, count: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for offset in position..<min(position + 4, count) { value = value << 4 | UInt32(hexDigit(source[offset]) ?? 0) }
-        return value
+        return decoded
     }
 }
 
@@ -674,7 +631,7 @@ public struct JSONKeySet: Sendable {
     }
 
     /// The index of a key written with escapes (`"Pid\u004dode"`), decoded first.
-    func index(ofEscaped key: UnsafeBufferPointer<UInt8>) -> Int {
-        JSONCursor.unescaped(key).withUnsafeBufferPointer { index(of: $0) }
+    func index(ofEscaped key: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> Int {
+        try JSONCursor.unescaped(key).withUnsafeBufferPointer { index(of: $0) }
     }
 }
